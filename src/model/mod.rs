@@ -1,0 +1,3 @@
+//! Typed views of ImageStreams and OpenShift's image reference grammar.
+
+pub mod status;
