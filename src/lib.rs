@@ -5,3 +5,9 @@
 
 pub mod model;
 pub mod load;
+pub mod lint;
+pub mod discover;
+pub mod report;
+pub mod cli;
+pub mod commands;
+pub mod logging;

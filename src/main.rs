@@ -1,1 +1,15 @@
-fn main() {}
+use clap::Parser;
+
+use streamlock::cli::{Cli, Command};
+use streamlock::commands;
+
+fn main() {
+    let cli = Cli::parse();
+    streamlock::logging::init(cli.global.verbose);
+    let exit = match cli.command {
+        Command::Lint(args) => commands::lint::run(args, &cli.global),
+        Command::Completions { shell } => commands::meta::completions(shell),
+        Command::Man => commands::meta::man(),
+    };
+    std::process::exit(exit as i32);
+}

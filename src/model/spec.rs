@@ -78,3 +78,8 @@ pub const INSECURE_REPOSITORY: &str = "openshift.io/image.insecureRepository";
 /// Tag annotations that choose a platform from a manifest list in Legacy mode.
 pub const PREFER_ARCH: &str = "importer.image.openshift.io/prefer-arch";
 pub const PREFER_OS: &str = "importer.image.openshift.io/prefer-os";
+
+/// `from.kind` values.
+pub const DOCKER_IMAGE: &str = "DockerImage";
+pub const IMAGE_STREAM_TAG: &str = "ImageStreamTag";
+pub const IMAGE_STREAM_IMAGE: &str = "ImageStreamImage";

@@ -1,0 +1,99 @@
+//! Command-line definitions (clap). Behaviour lives in `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Output;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "streamlock",
+    version,
+    about = "Lint, import and pin OpenShift ImageStream manifests in Git",
+    long_about = "streamlock finds every ImageStream in a repository, lints it with the API server's own rules, \
+                  resolves each tag against its registry to a pinned digest the way OpenShift's importer would, \
+                  and writes the result back for review.",
+    after_help = "Examples:\n  streamlock lint\n  streamlock lint deploy/ --format github,sarif=lint.sarif\n  \
+                  streamlock import --check --offline\n  streamlock import --scheduled --write --summary pr.md\n\n\
+                  Exit codes: 0 nothing to report, 1 findings (lint errors, status out of date, failed imports), \
+                  2 could not run."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    /// Print only findings (no summary or info lines).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more about what is being done (repeat for debug logs; STREAMLOCK_LOG sets a filter).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check ImageStream manifests against the API server's rules and streamlock's advice.
+    #[command(after_help = "Examples:\n  streamlock lint\n  streamlock lint a.yaml b.yaml --format json\n  \
+                            streamlock lint --format github,sarif=results.sarif\n  streamlock lint --explain duplicate-tag")]
+    Lint(LintArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or directories (default: the current directory). Directories are walked honouring
+    /// .gitignore; files named here are always read.
+    pub paths: Vec<PathBuf>,
+    /// Output formats, comma-separated, each optionally to a file: human, json, github, sarif, junit
+    /// (e.g. `github,sarif=lint.sarif`). Default: human.
+    #[arg(long, value_delimiter = ',')]
+    pub format: Vec<Output>,
+    /// Treat a missing metadata.namespace as an error.
+    #[arg(long)]
+    pub require_namespace: bool,
+    /// Also lint ImageStreams inside Templates (`${PARAM}` values are opaque).
+    #[arg(long)]
+    pub templates: bool,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read settings from this file instead of the nearest .streamlock.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Explain a rule (or list all rules when none is given) and exit.
+    #[arg(long, value_name = "RULE", num_args = 0..=1, default_missing_value = "")]
+    pub explain: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}

@@ -1,0 +1,19 @@
+//! `missing-from-name`: a spec tag has `from` without a name.
+
+use crate::lint::{Context, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "missing-from-name",
+    severity: Severity::Error,
+    summary: "a spec tag has `from` without a name",
+    help: "When a tag has `from`, from.name is required: the image reference (DockerImage), `<tag>` or `<stream>:<tag>` (ImageStreamTag), or `<stream>@<digest>` (ImageStreamImage). Add the name or remove `from` for a tag without a source.",
+    check,
+};
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+        if tag.from.as_ref().is_some_and(|f| f.name.is_empty()) {
+            out.push(Finding::at(&RULE, path.key("from").key("name"), "Required value"));
+        }
+    }
+}

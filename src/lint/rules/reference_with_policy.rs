@@ -1,0 +1,24 @@
+//! `reference-with-import-policy`: `reference: true` together with an import policy that is never used.
+
+use crate::lint::{Context, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "reference-with-import-policy",
+    severity: Severity::Warning,
+    summary: "`reference: true` together with an import policy that is never used",
+    help: "A `reference: true` tag is never imported: the cluster records from.name as it is. `scheduled`, `insecure` and `importMode` have no effect on it. Remove the import policy, or drop `reference` if you meant to import.",
+    check,
+};
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+        let policy = &tag.import_policy;
+        if tag.reference && (policy.scheduled || policy.insecure || !policy.import_mode.is_empty()) {
+            out.push(Finding::at(
+                &RULE,
+                path.key("importPolicy"),
+                format!("tag {:?} is a reference (never imported), so its importPolicy does nothing", tag.name),
+            ));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! `--format github`: workflow commands that GitHub turns into annotations on the diff.
+
+use std::fmt::Write;
+
+use super::{Counts, display_path};
+use crate::lint::{FileReport, Severity};
+
+/// GitHub shows at most this many annotations of each level per step.
+const SHOWN_PER_LEVEL: usize = 10;
+
+pub fn render(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    for report in reports {
+        let file = escape_property(&display_path(&report.path));
+        for d in &report.diagnostics {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "notice",
+            };
+            let message = if d.field.is_empty() {
+                d.message.clone()
+            } else {
+                format!("{}: {}", d.field, d.message)
+            };
+            let _ = writeln!(
+                out,
+                "::{level} file={file},line={},col={},endLine={},endColumn={},title={}::{}",
+                d.start.line,
+                d.start.column,
+                d.end.line,
+                d.end.column,
+                escape_property(&format!("streamlock {}", d.rule.id)),
+                escape_data(&message),
+            );
+        }
+    }
+    let counts = Counts::of(reports);
+    let _ = writeln!(out, "streamlock: {} in {} files", counts.describe(), counts.files);
+    if counts.errors > SHOWN_PER_LEVEL || counts.warnings > SHOWN_PER_LEVEL {
+        let _ = writeln!(
+            out,
+            "streamlock: GitHub shows only {SHOWN_PER_LEVEL} annotations of each level per step; see the log or the SARIF report for all"
+        );
+    }
+    out
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_follow_the_workflow_command_rules() {
+        assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}
