@@ -5,3 +5,5 @@
 
 pub mod model;
 pub mod load;
+pub mod plan;
+pub mod reconcile;
