@@ -438,3 +438,25 @@ fn second_run_changes_nothing_with_a_later_now() {
         assert_eq!(r.status, None, "stream {}", r.stream);
     }
 }
+
+#[test]
+fn an_alias_of_an_image_tag_in_the_same_stream_is_no_loop() {
+    let a = digest('a');
+    let s = with_status(
+        stream(
+            "ns",
+            "s",
+            vec![
+                isimage("pin", "s@aaaa"),
+                istag("alias", "pin"),
+                docker("src", "r:1"),
+            ],
+        ),
+        vec![list("src", vec![event(&format!("r@{a}"), &a, 2)])],
+    );
+    let r = &run(std::slice::from_ref(&s), NOW)[0];
+    assert_eq!(result_of(r, "pin"), &TagResult::Updated);
+    assert_eq!(result_of(r, "alias"), &TagResult::Updated);
+    let tags = status_of(&s, r);
+    assert_eq!(items(&tags, "alias"), [pair(&format!("r@{a}"), &a)]);
+}

@@ -38,6 +38,7 @@ pub(super) fn follow_all(
         now,
         state: HashMap::new(),
         stack: Vec::new(),
+        soft: 0,
         verdicts: HashMap::new(),
     };
     for (i, stream) in streams.iter().enumerate() {
@@ -64,6 +65,9 @@ struct Follower<'a> {
     state: HashMap<(usize, String), State>,
     /// Tags being resolved, outermost first: a loop is a tag found on it again.
     stack: Vec<(usize, String)>,
+    /// > 0 while resolving the tags an ImageStreamImage searches: those are resolved first when
+    /// possible, but a tag that leads back to the image tag is no loop, just not ready yet.
+    soft: usize,
     verdicts: HashMap<(usize, String), TagResult>,
 }
 
@@ -98,6 +102,10 @@ impl Follower<'_> {
         self.stack.pop();
         let state = match outcome {
             Ok(()) => State::Done,
+            Err(Failure::Loop(why)) if self.soft > 0 => {
+                self.state.remove(&key);
+                return Err(why);
+            }
             Err(Failure::Loop(why)) => {
                 self.verdicts.insert(
                     key.clone(),
@@ -163,12 +171,12 @@ impl Follower<'_> {
                     .spec_tags()
                     .map(|t| t.name.clone())
                     .collect();
+                self.soft += 1;
                 for name in names {
-                    if !self.stack.contains(&(j, name.clone())) {
-                        // A broken source tag is reported on its own; its history is still searched.
-                        let _ = self.ensure(j, &name);
-                    }
+                    // A broken source tag is reported on its own; its history is still searched.
+                    let _ = self.ensure(j, &name);
                 }
+                self.soft -= 1;
                 let event = self.find_image(j, id)?;
                 add_tag_event(
                     &mut self.tags[i],
