@@ -225,8 +225,9 @@ pub fn plan(streams: &[Stream], options: &PlanOptions) -> Plan {
     let mut out = Plan::default();
     let mut index: HashMap<Lookup, usize> = HashMap::new();
     for (i, stream) in streams.iter().enumerate() {
+        let triggered = triggered(stream);
         for tag in stream.spec_tags() {
-            let Some(why) = why(stream, tag, options) else {
+            let Some(why) = why(stream, tag, triggered, options) else {
                 continue;
             };
             let lookup = lookup_for(tag, options);
@@ -256,7 +257,7 @@ pub fn plan(streams: &[Stream], options: &PlanOptions) -> Plan {
     out
 }
 
-fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
+fn why(stream: &Stream, tag: &SpecTag, triggered: bool, options: &PlanOptions) -> Option<Why> {
     if !importable(tag) {
         return None;
     }
@@ -267,7 +268,7 @@ fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
             .any(|s| s.matches(&stream.spec, &tag.name));
         return named.then_some(Why::Requested);
     }
-    default_why(stream, tag).or(match options.selection {
+    default_why(stream, tag, triggered).or(match options.selection {
         Selection::Default => None,
         Selection::Scheduled => scheduled(stream, tag, options).then_some(Why::Scheduled),
         Selection::All => Some(Why::All),
@@ -275,7 +276,8 @@ fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
 }
 
 /// OpenShift's rule plus the two stand-ins for a server-side generation bump (module comment).
-fn default_why(stream: &Stream, tag: &SpecTag) -> Option<Why> {
+/// `triggered`: whether the controller imports this stream at all (see [`triggered`]).
+fn default_why(stream: &Stream, tag: &SpecTag, triggered: bool) -> Option<Why> {
     let status = stream.status_tag(&tag.name);
     if status.is_none() {
         return Some(Why::NoStatus);
@@ -283,23 +285,28 @@ fn default_why(stream: &Stream, tag: &SpecTag) -> Option<Why> {
     if consistency(tag, status).is_some() {
         return Some(Why::SpecChanged);
     }
-    // needsImport: a stream without the annotation is imported (partially) whenever it has an
-    // importable tag; otherwise only when some tag's generation is newer than observed.
-    let checked = stream
-        .spec
-        .annotation(DOCKER_REPOSITORY_CHECK)
-        .is_some_and(|v| !v.is_empty());
-    let triggered = !checked
-        || stream
-            .spec_tags()
-            .any(|t| importable(t) && newer(stream, t).is_some());
     if !triggered {
         return None;
     }
+    // Once the stream is imported, the controller takes every tag without a generation too
+    // (tagNeedsImport(…, true) in handleImageStream).
     match tag.generation {
         None => Some(Why::NoGeneration),
         Some(_) => newer(stream, tag),
     }
+}
+
+/// needsImport: a stream without the `dockerRepositoryCheck` annotation is imported whenever it
+/// has an importable tag; otherwise only when some tag's generation is newer than observed.
+fn triggered(stream: &Stream) -> bool {
+    let checked = stream
+        .spec
+        .annotation(DOCKER_REPOSITORY_CHECK)
+        .is_some_and(|v| !v.is_empty());
+    !checked
+        || stream
+            .spec_tags()
+            .any(|t| importable(t) && newer(stream, t).is_some())
 }
 
 /// tagNeedsImport with a generation set: newer than observed, or a client's `0`.
