@@ -3,11 +3,13 @@
 //! The pipeline runs one way, one module per stage:
 //! `discover → load → lint → plan → registry → reconcile → write`.
 
-pub mod model;
-pub mod load;
-pub mod lint;
-pub mod discover;
-pub mod report;
 pub mod cli;
 pub mod commands;
+pub mod discover;
+pub mod lint;
+pub mod load;
 pub mod logging;
+pub mod model;
+pub mod plan;
+pub mod reconcile;
+pub mod report;

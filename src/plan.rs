@@ -1,0 +1,370 @@
+//! Which tags need a registry lookup, and the unique lookups that answer them.
+//!
+//! The default is the import controller's rule (reference §6.1, imagestream_controller.go
+//! needsImport / tagNeedsImport), read over the file. A Git repository has no server to bump a tag's
+//! generation when its spec changes, so two signs of such a change stand in for it: a tag without any
+//! status (the server would give a new tag a generation), and a status that no longer matches
+//! `from.name` (another repository, or another pinned digest; see `reconcile::offline`).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::model::spec::{DOCKER_REPOSITORY_CHECK, PREFER_ARCH, PREFER_OS, SpecTag, StreamSpec};
+use crate::model::status::{NamedTagEventList, StreamStatus};
+use crate::reconcile::generation::{observed_generation, tag_generation};
+use crate::reconcile::offline::consistency;
+use crate::reconcile::pullspec;
+use crate::reconcile::{Results, TagImport};
+
+/// An ImageStream of the repository: its spec and, when the file has one, its status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stream {
+    pub spec: StreamSpec,
+    pub status: Option<StreamStatus>,
+}
+
+impl Stream {
+    /// The status entry of `tag`; the last one wins, as in the server's list→map conversion.
+    pub fn status_tag(&self, tag: &str) -> Option<&NamedTagEventList> {
+        self.status
+            .as_ref()
+            .and_then(|s| s.tags.iter().rev().find(|t| t.tag == tag))
+    }
+
+    /// Spec tags with duplicates collapsed (the last one wins), in file order.
+    pub fn spec_tags(&self) -> impl Iterator<Item = &SpecTag> {
+        let tags = &self.spec.tags;
+        tags.iter()
+            .enumerate()
+            .filter(|(i, t)| !tags[i + 1..].iter().any(|later| later.name == t.name))
+            .map(|(_, t)| t)
+    }
+}
+
+/// Whether the import controller imports this tag at all: a `DockerImage` source that is not a
+/// `reference: true` tag (imagestream_controller.go tagImportable). An empty name is lint's business.
+pub fn importable(tag: &SpecTag) -> bool {
+    tag.from
+        .as_ref()
+        .is_some_and(|f| f.kind == "DockerImage" && !f.name.is_empty())
+        && !tag.reference
+}
+
+/// Tags selected beyond the default rule (`--scheduled`, `--all`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// OpenShift's rule only.
+    #[default]
+    Default,
+    /// Also every tag the scheduled import controller would visit.
+    Scheduled,
+    /// Every importable tag.
+    All,
+}
+
+/// How to plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    pub selection: Selection,
+    /// `--tag`: when not empty, exactly these tags and nothing else.
+    pub tags: Vec<TagSelector>,
+    /// `--pin`: a `from.name` of the form `repo:tag@sha256:…` is looked up by its tag, so the pin
+    /// follows the tag; otherwise it is imported by digest as OpenShift does.
+    pub follow_pinned_tags: bool,
+}
+
+/// `--tag [NAMESPACE/]STREAM:TAG`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagSelector {
+    pub namespace: Option<String>,
+    pub stream: String,
+    pub tag: String,
+}
+
+impl FromStr for TagSelector {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("--tag {s:?}: expected STREAM:TAG or NAMESPACE/STREAM:TAG");
+        let (path, tag) = s.rsplit_once(':').ok_or_else(bad)?;
+        let (namespace, stream) = match path.split_once('/') {
+            Some((ns, stream)) => (Some(ns), stream),
+            None => (None, path),
+        };
+        let empty = |v: &str| v.is_empty() || v.contains(['/', ':']);
+        if empty(stream) || empty(tag) || namespace.is_some_and(empty) {
+            return Err(bad());
+        }
+        Ok(TagSelector {
+            namespace: namespace.map(str::to_owned),
+            stream: stream.to_owned(),
+            tag: tag.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for TagSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(ns) = &self.namespace {
+            write!(f, "{ns}/")?;
+        }
+        write!(f, "{}:{}", self.stream, self.tag)
+    }
+}
+
+impl TagSelector {
+    fn matches(&self, spec: &StreamSpec, tag: &str) -> bool {
+        self.stream == spec.meta.name
+            && self.tag == tag
+            && self
+                .namespace
+                .as_deref()
+                .is_none_or(|ns| ns == spec.meta.namespace)
+    }
+}
+
+/// `importPolicy.importMode`; `""` is the cluster default, `Legacy`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ImportMode {
+    #[default]
+    Legacy,
+    PreserveOriginal,
+}
+
+impl ImportMode {
+    /// The mode a tag asks for. Values the API server rejects (lint reports them) fall back to Legacy.
+    pub fn of(tag: &SpecTag) -> Self {
+        match tag.import_policy.import_mode.as_str() {
+            "PreserveOriginal" => ImportMode::PreserveOriginal,
+            _ => ImportMode::Legacy,
+        }
+    }
+}
+
+/// A tag's platform preference for a manifest list in Legacy mode (its `prefer-os`/`prefer-arch`
+/// annotations); an empty field means "no preference".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Preference {
+    pub os: String,
+    pub architecture: String,
+}
+
+/// One registry lookup. Equal lookups are made once, whichever streams need them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Lookup {
+    /// The image reference to resolve, as written in `from.name` (the registry maps it to a host).
+    pub reference: String,
+    pub mode: ImportMode,
+    /// Only set in Legacy mode: PreserveOriginal keeps the whole list, so the preference cannot
+    /// change its answer and must not split equal lookups.
+    pub prefer: Option<Preference>,
+    /// `importPolicy.insecure` of the tag.
+    pub insecure: bool,
+}
+
+/// Why a tag is imported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// The tag has no status at all.
+    NoStatus,
+    /// The status no longer matches `from.name` (another repository or pinned digest).
+    SpecChanged,
+    /// The spec generation is newer than the observed one.
+    NewerGeneration,
+    /// `generation: 0`, a client's request to import again.
+    ImportRequested,
+    /// No generation, and the stream is imported now (no `dockerRepositoryCheck` annotation, or
+    /// another tag needs it): the controller then takes every such tag.
+    NoGeneration,
+    /// `--scheduled` and `importPolicy.scheduled`.
+    Scheduled,
+    /// `--all`.
+    All,
+    /// Named by `--tag`.
+    Requested,
+}
+
+/// A tag to import and the lookup that answers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedTag {
+    /// Index into the streams given to [`plan`].
+    pub stream: usize,
+    pub tag: String,
+    /// Index into [`Plan::lookups`].
+    pub lookup: usize,
+    pub why: Why,
+}
+
+/// The lookups to make and which tags each one answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Unique lookups, in order of first use.
+    pub lookups: Vec<Lookup>,
+    pub tags: Vec<PlannedTag>,
+    /// `--tag` selectors that name no spec tag of any stream.
+    pub unmatched: Vec<TagSelector>,
+}
+
+impl Plan {
+    /// Spreads one outcome per lookup (in [`Plan::lookups`] order) back to every tag that asked for it.
+    /// Lookups without an outcome leave their tags out of the results.
+    pub fn results(&self, outcomes: &[TagImport]) -> Results {
+        let mut results = Results::default();
+        for planned in &self.tags {
+            if let Some(outcome) = outcomes.get(planned.lookup) {
+                results.insert(planned.stream, &planned.tag, outcome.clone());
+            }
+        }
+        results
+    }
+}
+
+/// Plans the imports of `streams` (all streams of the repository, in a fixed order).
+pub fn plan(streams: &[Stream], options: &PlanOptions) -> Plan {
+    let mut out = Plan::default();
+    let mut index: HashMap<Lookup, usize> = HashMap::new();
+    for (i, stream) in streams.iter().enumerate() {
+        let triggered = triggered(stream);
+        for tag in stream.spec_tags() {
+            let Some(why) = why(stream, tag, triggered, options) else {
+                continue;
+            };
+            let lookup = lookup_for(tag, options);
+            let next = index.len();
+            let at = *index.entry(lookup.clone()).or_insert(next);
+            if at == next {
+                out.lookups.push(lookup);
+            }
+            out.tags.push(PlannedTag {
+                stream: i,
+                tag: tag.name.clone(),
+                lookup: at,
+                why,
+            });
+        }
+    }
+    out.unmatched = options
+        .tags
+        .iter()
+        .filter(|sel| {
+            !streams
+                .iter()
+                .any(|s| s.spec_tags().any(|t| sel.matches(&s.spec, &t.name)))
+        })
+        .cloned()
+        .collect();
+    out
+}
+
+fn why(stream: &Stream, tag: &SpecTag, triggered: bool, options: &PlanOptions) -> Option<Why> {
+    if !importable(tag) {
+        return None;
+    }
+    if !options.tags.is_empty() {
+        let named = options
+            .tags
+            .iter()
+            .any(|s| s.matches(&stream.spec, &tag.name));
+        return named.then_some(Why::Requested);
+    }
+    default_why(stream, tag, triggered).or(match options.selection {
+        Selection::Default => None,
+        Selection::Scheduled => scheduled(stream, tag, options).then_some(Why::Scheduled),
+        Selection::All => Some(Why::All),
+    })
+}
+
+/// OpenShift's rule plus the two stand-ins for a server-side generation bump (module comment).
+/// `triggered`: whether the controller imports this stream at all (see [`triggered`]).
+fn default_why(stream: &Stream, tag: &SpecTag, triggered: bool) -> Option<Why> {
+    let status = stream.status_tag(&tag.name);
+    if status.is_none() {
+        return Some(Why::NoStatus);
+    }
+    if consistency(tag, status).is_some() {
+        return Some(Why::SpecChanged);
+    }
+    if !triggered {
+        return None;
+    }
+    // Once the stream is imported, the controller takes every tag without a generation too
+    // (tagNeedsImport(…, true) in handleImageStream).
+    match tag.generation {
+        None => Some(Why::NoGeneration),
+        Some(_) => newer(stream, tag),
+    }
+}
+
+/// needsImport: a stream without the `dockerRepositoryCheck` annotation is imported whenever it
+/// has an importable tag; otherwise only when some tag's generation is newer than observed.
+fn triggered(stream: &Stream) -> bool {
+    let checked = stream
+        .spec
+        .annotation(DOCKER_REPOSITORY_CHECK)
+        .is_some_and(|v| !v.is_empty());
+    !checked
+        || stream
+            .spec_tags()
+            .any(|t| importable(t) && newer(stream, t).is_some())
+}
+
+/// tagNeedsImport with a generation set: newer than observed, or a client's `0`.
+fn newer(stream: &Stream, tag: &SpecTag) -> Option<Why> {
+    match tag.generation {
+        Some(0) => Some(Why::ImportRequested),
+        Some(g) if g > observed_generation(stream.status_tag(&tag.name)) => {
+            Some(Why::NewerGeneration)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the scheduled import controller visits the tag (scheduled_image_controller.go
+/// resetScheduledTags): a digest reference only until its first successful import at the current
+/// spec generation.
+fn scheduled(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> bool {
+    if !tag.import_policy.scheduled {
+        return false;
+    }
+    let name = tag.from.as_ref().map_or("", |f| f.name.as_str());
+    let by_digest = pullspec::digest(lookup_reference(name, options)).is_some();
+    let imported = stream
+        .status_tag(&tag.name)
+        .and_then(|l| l.items.first())
+        .is_some_and(|e| e.generation >= tag_generation(&stream.spec, tag));
+    !(by_digest && imported)
+}
+
+fn lookup_reference<'a>(name: &'a str, options: &PlanOptions) -> &'a str {
+    if options.follow_pinned_tags {
+        pullspec::follow_tag(name)
+    } else {
+        name
+    }
+}
+
+fn lookup_for(tag: &SpecTag, options: &PlanOptions) -> Lookup {
+    let name = tag.from.as_ref().map_or("", |f| f.name.as_str());
+    let mode = ImportMode::of(tag);
+    let annotation = |key: &str| {
+        tag.annotations
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let prefer = match (mode, annotation(PREFER_OS), annotation(PREFER_ARCH)) {
+        (ImportMode::Legacy, os, arch) if os.is_some() || arch.is_some() => Some(Preference {
+            os: os.unwrap_or_default(),
+            architecture: arch.unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    Lookup {
+        reference: lookup_reference(name, options).to_owned(),
+        mode,
+        prefer,
+        insecure: tag.import_policy.insecure,
+    }
+}

@@ -1,0 +1,237 @@
+//! What OpenShift would write into `status` after an import, as a pure function of the streams of a
+//! repository, the registry's answers and the time (reference §5–§7).
+//!
+//! What is recorded, and what is not: only `status`. The server also rewrites the spec after an
+//! import (tag generations, `metadata.generation`, the `dockerRepositoryCheck` annotation), but a Git
+//! repository holds the *desired* state: those fields would churn in every pull request, and an
+//! absent annotation keeps the controller's rule "import every tag without a generation" — exactly
+//! what applying the file to a cluster would do. Generations in status are therefore computed from
+//! the file as the server would have them after applying it (`generation.rs`), which keeps a second
+//! run identical.
+
+pub mod events;
+mod follow;
+pub mod generation;
+pub mod offline;
+pub mod pullspec;
+
+use std::collections::HashMap;
+
+use crate::model::status::{NamedTagEventList, StreamStatus, TagEvent};
+use crate::plan::{Stream, importable};
+
+use events::TagMap;
+pub use offline::{Finding, Problem, check_offline};
+
+/// The registry's answer for one stream tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TagImport {
+    /// The image the tag points to now: the manifest digest OpenShift records as `image`.
+    Found { image: String },
+    /// OpenShift's failure reason (`NotFound`, `Unauthorized`, `InternalError`, …) and message.
+    Failed { reason: String, message: String },
+    /// Not looked up (offline, quota low, …); the tag's status is left alone.
+    Skipped { why: String },
+}
+
+/// Registry answers keyed by stream (index into the streams slice) and tag name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Results {
+    by_tag: HashMap<(usize, String), TagImport>,
+}
+
+impl Results {
+    pub fn insert(&mut self, stream: usize, tag: &str, import: TagImport) {
+        self.by_tag.insert((stream, tag.to_owned()), import);
+    }
+
+    pub fn get(&self, stream: usize, tag: &str) -> Option<&TagImport> {
+        self.by_tag.get(&(stream, tag.to_owned()))
+    }
+}
+
+/// Options of [`reconcile`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReconcileOptions {
+    /// `--history N`: keep at most N items per tag (at least one). `None`: never trim, as the server.
+    pub history: Option<usize>,
+}
+
+/// What happened to one tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TagResult {
+    /// Its status changed.
+    Updated,
+    /// Its status is as it was.
+    Unchanged,
+    /// The import failed; the condition is in status (items kept).
+    Failed { reason: String, message: String },
+    /// Nothing could be decided (not looked up, or its source is missing); status left alone.
+    Skipped { why: String },
+    /// The spec cannot be followed (an alias loop, an ambiguous image id, a malformed name); the
+    /// server would reject it. Status left alone.
+    Error { message: String },
+}
+
+/// One tag's outcome, with its current event before and after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagReport {
+    pub tag: String,
+    pub result: TagResult,
+    pub before: Option<TagEvent>,
+    pub after: Option<TagEvent>,
+}
+
+/// The outcome for one stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Index into the streams given to [`reconcile`].
+    pub stream: usize,
+    /// The new status, only when it differs from the file's (ignoring tag order and empty entries,
+    /// which the server would normalise but which are not worth a diff on their own).
+    pub status: Option<StreamStatus>,
+    /// Every tag that was imported or follows another source (reference, alias, image), by name.
+    pub tags: Vec<TagReport>,
+}
+
+/// Computes the new status of every stream (one [`Reconciled`] per stream, same order).
+pub fn reconcile(
+    streams: &[Stream],
+    results: &Results,
+    now: &str,
+    options: &ReconcileOptions,
+) -> Vec<Reconciled> {
+    let before: Vec<TagMap> = streams.iter().map(tag_map).collect();
+    let mut after = before.clone();
+    let mut verdicts: HashMap<(usize, String), TagResult> = HashMap::new();
+
+    for (i, stream) in streams.iter().enumerate() {
+        for tag in stream.spec_tags().filter(|t| importable(t)) {
+            let verdict = results
+                .get(i, &tag.name)
+                .and_then(|import| apply_import(stream, tag, import, &mut after[i], now));
+            if let Some(verdict) = verdict {
+                verdicts.insert((i, tag.name.clone()), verdict);
+            }
+        }
+    }
+    verdicts.extend(follow::follow_all(streams, &mut after, now));
+
+    streams
+        .iter()
+        .enumerate()
+        .zip(before.iter().zip(after.iter_mut()))
+        .map(|((i, stream), (old, new))| {
+            if let Some(n) = options.history {
+                for list in new.values_mut() {
+                    list.items.truncate(n.max(1));
+                }
+            }
+            events::collapse_empty(new);
+            let mut old = old.clone();
+            events::collapse_empty(&mut old);
+            let tags = reports(stream, i, results, &verdicts, &old, new);
+            let status = (old != *new).then(|| StreamStatus {
+                tags: new.values().cloned().collect(),
+                ..stream.status.clone().unwrap_or_default()
+            });
+            Reconciled {
+                stream: i,
+                status,
+                tags,
+            }
+        })
+        .collect()
+}
+
+/// The file's status tags as a map (last duplicate wins, sorted by name).
+fn tag_map(stream: &Stream) -> TagMap {
+    stream
+        .status
+        .iter()
+        .flat_map(|s| &s.tags)
+        .map(|list| (list.tag.clone(), list.clone()))
+        .collect()
+}
+
+/// Applies one registry answer (rest.go importSuccessful / setFailureCondition). Returns the verdict
+/// when it is not read off the status difference.
+fn apply_import(
+    stream: &Stream,
+    tag: &crate::model::spec::SpecTag,
+    import: &TagImport,
+    tags: &mut TagMap,
+    now: &str,
+) -> Option<TagResult> {
+    let next = generation::next_generation(&stream.spec);
+    match import {
+        TagImport::Found { image } => {
+            let from = tag.from.as_ref().map_or("", |f| f.name.as_str());
+            let event = TagEvent {
+                created: now.to_owned(),
+                docker_image_reference: pullspec::pull_spec(from, image),
+                image: image.clone(),
+                generation: next,
+            };
+            if events::has_tag_changed(tags.get(&tag.name), tag.generation, &event) {
+                events::add_tag_event(tags, &tag.name, event);
+            }
+            events::clear_conditions(tags, &tag.name);
+            None
+        }
+        TagImport::Failed { reason, message } => {
+            let condition = events::failure_condition(reason, message, next, now);
+            let message = condition.message.clone();
+            events::set_failure(tags, &tag.name, condition);
+            Some(TagResult::Failed {
+                reason: reason.clone(),
+                message,
+            })
+        }
+        TagImport::Skipped { why } => Some(TagResult::Skipped { why: why.clone() }),
+    }
+}
+
+fn reports(
+    stream: &Stream,
+    i: usize,
+    results: &Results,
+    verdicts: &HashMap<(usize, String), TagResult>,
+    old: &TagMap,
+    new: &TagMap,
+) -> Vec<TagReport> {
+    let mut names: Vec<&str> = stream
+        .spec_tags()
+        .filter(|t| {
+            let imported = importable(t) && results.get(i, &t.name).is_some();
+            let follows = !importable(t) && t.from.is_some();
+            imported || follows
+        })
+        .map(|t| t.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names
+        .into_iter()
+        .map(|name| {
+            let (was, is) = (old.get(name), new.get(name));
+            let result = verdicts
+                .get(&(i, name.to_owned()))
+                .cloned()
+                .unwrap_or(if was == is {
+                    TagResult::Unchanged
+                } else {
+                    TagResult::Updated
+                });
+            TagReport {
+                tag: name.to_owned(),
+                result,
+                before: was.and_then(current),
+                after: is.and_then(current),
+            }
+        })
+        .collect()
+}
+
+fn current(list: &NamedTagEventList) -> Option<TagEvent> {
+    list.items.first().cloned()
+}

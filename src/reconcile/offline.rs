@@ -1,0 +1,113 @@
+//! The offline check (`import --check --offline`, the pre-commit hook): without any registry, is
+//! every importable tag's status up to date with its spec?
+
+use crate::model::spec::SpecTag;
+use crate::model::status::NamedTagEventList;
+use crate::plan::{Stream, importable};
+
+use super::generation::{observed_generation, tag_generation};
+use super::pullspec;
+
+/// What is wrong with one tag's status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// No status entry at all.
+    NoStatus,
+    /// Observed generation older than the spec generation.
+    Outdated { spec: i64, observed: i64 },
+    /// `items[0]` was imported from another repository than `from.name` names now.
+    OtherRepository { status: String },
+    /// `from.name` pins a digest that `items[0]` does not record.
+    OtherDigest { pinned: String, status: String },
+}
+
+/// One finding of the offline check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Index into the streams given to [`check_offline`].
+    pub stream: usize,
+    pub tag: String,
+    pub problem: Problem,
+    /// One line naming the stream and tag, for people.
+    pub message: String,
+}
+
+/// Checks every importable tag of every stream: it has status for its current spec generation, and
+/// that status matches `from.name` (same repository; the pinned digest, if any).
+pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (i, stream) in streams.iter().enumerate() {
+        for tag in stream.spec_tags().filter(|t| importable(t)) {
+            let status = stream.status_tag(&tag.name);
+            let spec = tag_generation(&stream.spec, tag);
+            let observed = observed_generation(status);
+            let problem = if status.is_none() {
+                Some(Problem::NoStatus)
+            } else if spec > observed {
+                Some(Problem::Outdated { spec, observed })
+            } else {
+                consistency(tag, status)
+            };
+            if let Some(problem) = problem {
+                let message = message(stream, tag, &problem);
+                findings.push(Finding {
+                    stream: i,
+                    tag: tag.name.clone(),
+                    problem,
+                    message,
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// Whether the status still describes `from.name`. Only checked after a successful import (no
+/// condition): a failed import keeps the items of an earlier source, as the server does.
+pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> Option<Problem> {
+    let from = tag.from.as_ref()?;
+    let list = status?;
+    if !list.conditions.is_empty() {
+        return None;
+    }
+    let current = list.items.first()?;
+    let recorded = pullspec::repository(&current.docker_image_reference);
+    if recorded != pullspec::repository(&from.name) {
+        return Some(Problem::OtherRepository {
+            status: current.docker_image_reference.clone(),
+        });
+    }
+    match pullspec::digest(&from.name) {
+        Some(pinned) if pinned != current.image => Some(Problem::OtherDigest {
+            pinned: pinned.to_owned(),
+            status: current.image.clone(),
+        }),
+        _ => None,
+    }
+}
+
+fn message(stream: &Stream, tag: &SpecTag, problem: &Problem) -> String {
+    let meta = &stream.spec.meta;
+    let name = if meta.namespace.is_empty() {
+        format!("{}:{}", meta.name, tag.name)
+    } else {
+        format!("{}/{}:{}", meta.namespace, meta.name, tag.name)
+    };
+    match problem {
+        Problem::NoStatus => format!("tag {name} has no status; run `streamlock import`"),
+        Problem::Outdated { spec, observed } => format!(
+            "tag {name} has status for generation {observed}, its spec is generation {spec}; run `streamlock import`"
+        ),
+        Problem::OtherRepository { status } => format!(
+            "tag {name} status records {status}, which is not from.name's repository; run `streamlock import`"
+        ),
+        Problem::OtherDigest { pinned, status } => format!(
+            "tag {name} pins {pinned} but its status records {}; run `streamlock import`",
+            if status.is_empty() {
+                "no image"
+            } else {
+                status
+            }
+        ),
+    }
+}
