@@ -49,8 +49,10 @@ pub enum Color {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check ImageStream manifests against the API server's rules and streamlock's advice.
-    #[command(after_help = "Examples:\n  streamlock lint\n  streamlock lint a.yaml b.yaml --format json\n  \
-                            streamlock lint --format github,sarif=results.sarif\n  streamlock lint --explain duplicate-tag")]
+    #[command(
+        after_help = "Examples:\n  streamlock lint\n  streamlock lint a.yaml b.yaml --format json\n  \
+                            streamlock lint --format github,sarif=results.sarif\n  streamlock lint --explain duplicate-tag"
+    )]
     Lint(LintArgs),
     /// Print a shell completion script.
     Completions {

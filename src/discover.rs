@@ -20,7 +20,10 @@ pub struct DiscoverError {
 }
 
 /// The files under `paths`, sorted and without duplicates.
-pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<(Vec<PathBuf>, Vec<DiscoverError>), String> {
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: &[String],
+) -> Result<(Vec<PathBuf>, Vec<DiscoverError>), String> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -40,7 +43,12 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<(Vec<PathBuf>, 
     Ok((files, errors))
 }
 
-fn walk(root: &Path, exclude: &[String], files: &mut Vec<PathBuf>, errors: &mut Vec<DiscoverError>) -> Result<(), String> {
+fn walk(
+    root: &Path,
+    exclude: &[String],
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<DiscoverError>,
+) -> Result<(), String> {
     let mut overrides = OverrideBuilder::new(root);
     for glob in exclude {
         overrides
@@ -48,7 +56,11 @@ fn walk(root: &Path, exclude: &[String], files: &mut Vec<PathBuf>, errors: &mut 
             .map_err(|e| format!("invalid exclude pattern {glob:?}: {e}"))?;
     }
     let overrides = overrides.build().map_err(|e| e.to_string())?;
-    for entry in WalkBuilder::new(root).overrides(overrides).hidden(true).build() {
+    for entry in WalkBuilder::new(root)
+        .overrides(overrides)
+        .hidden(true)
+        .build()
+    {
         match entry {
             Ok(entry) => {
                 let path = entry.path();

@@ -10,7 +10,8 @@ pub fn init(verbose: u8) {
         1 => "streamlock=info",
         _ => "streamlock=debug",
     };
-    let filter = EnvFilter::try_from_env("STREAMLOCK_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let filter =
+        EnvFilter::try_from_env("STREAMLOCK_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -28,7 +28,12 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
             return Exit::Failure;
         }
     };
-    let exclude: Vec<String> = config.exclude.iter().chain(&args.exclude).cloned().collect();
+    let exclude: Vec<String> = config
+        .exclude
+        .iter()
+        .chain(&args.exclude)
+        .cloned()
+        .collect();
     let (files, missing) = match discover::discover(&paths, &exclude) {
         Ok(found) => found,
         Err(e) => {
@@ -62,7 +67,11 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
         eprintln!("streamlock: {e}");
         return Exit::Failure;
     }
-    let worst = reports.iter().flat_map(|r| &r.diagnostics).map(|d| d.severity).max();
+    let worst = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .map(|d| d.severity)
+        .max();
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -80,9 +89,16 @@ fn emit(reports: &[FileReport], outputs: &[Output], global: &Global) -> Result<(
         format: Format::Human,
         file: None,
     }];
-    let outputs = if outputs.is_empty() { &default[..] } else { outputs };
+    let outputs = if outputs.is_empty() {
+        &default[..]
+    } else {
+        outputs
+    };
     if outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
-        return Err("only one --format can go to stdout; send the others to files (`sarif=out.sarif`)".into());
+        return Err(
+            "only one --format can go to stdout; send the others to files (`sarif=out.sarif`)"
+                .into(),
+        );
     }
     for output in outputs {
         let color = output.file.is_none() && use_color(global.color);
@@ -95,7 +111,8 @@ fn emit(reports: &[FileReport], outputs: &[Output], global: &Global) -> Result<(
         };
         match &output.file {
             None => print(&text),
-            Some(file) => std::fs::write(file, text).map_err(|e| format!("cannot write {}: {e}", file.display()))?,
+            Some(file) => std::fs::write(file, text)
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))?,
         }
     }
     Ok(())
@@ -105,7 +122,12 @@ fn explain(id: &str) -> Exit {
     if id.is_empty() {
         let mut text = String::new();
         for rule in rules::ALL.iter().chain(rules::FILE) {
-            text.push_str(&format!("{:<36} {:<8} {}\n", rule.id, rule.severity.as_str(), rule.summary));
+            text.push_str(&format!(
+                "{:<36} {:<8} {}\n",
+                rule.id,
+                rule.severity.as_str(),
+                rule.summary
+            ));
         }
         print(&text);
         return Exit::Clean;

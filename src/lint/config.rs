@@ -29,13 +29,19 @@ pub struct Config {
 impl Config {
     /// The severity in force for a rule, `None` when it is off.
     pub fn severity(&self, rule: &super::Rule) -> Option<Severity> {
-        self.severities.get(rule.id).copied().unwrap_or(Some(rule.severity))
+        self.severities
+            .get(rule.id)
+            .copied()
+            .unwrap_or(Some(rule.severity))
     }
 
     /// Finds `.streamlock.yaml` in `start` or the nearest ancestor, and reads it.
     pub fn discover(start: &Path) -> Result<Config, String> {
         let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
-        let found = start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file());
+        let found = start
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file());
         match found {
             Some(path) => Config::read(&path),
             None => Ok(Config::default()),
@@ -44,7 +50,8 @@ impl Config {
 
     pub fn read(path: &Path) -> Result<Config, String> {
         let shown = path.display();
-        let file = load::load_file(path, Limits::default()).map_err(|e| format!("{shown}: {}", e.message))?;
+        let file = load::load_file(path, Limits::default())
+            .map_err(|e| format!("{shown}: {}", e.message))?;
         if let Some(e) = &file.parsed.error {
             let at = file.source.position(e.span.start);
             return Err(format!("{shown}:{}:{}: {}", at.line, at.column, e.message));
@@ -60,7 +67,10 @@ impl Config {
             let at = file.source.position(node.span.start);
             format!("{shown}:{}:{}", at.line, at.column)
         };
-        for entry in root.as_map().ok_or_else(|| format!("{}: expected a mapping", place(root)))? {
+        for entry in root
+            .as_map()
+            .ok_or_else(|| format!("{}: expected a mapping", place(root)))?
+        {
             match entry.key.as_str() {
                 Some("rules") => {
                     for rule in entry.value.as_map().unwrap_or(&[]) {
@@ -73,19 +83,29 @@ impl Config {
                         }
                         let level = match rule.value.value() {
                             Some(load::Value::Str("off")) | Some(load::Value::Bool(false)) => None,
-                            Some(load::Value::Str(s)) => Some(Severity::parse(s).ok_or_else(|| {
-                                format!("{}: `{s}` is not one of off, note, warning, error", place(&rule.value))
-                            })?),
-                            _ => return Err(format!("{}: expected off, note, warning or error", place(&rule.value))),
+                            Some(load::Value::Str(s)) => {
+                                Some(Severity::parse(s).ok_or_else(|| {
+                                    format!(
+                                        "{}: `{s}` is not one of off, note, warning, error",
+                                        place(&rule.value)
+                                    )
+                                })?)
+                            }
+                            _ => {
+                                return Err(format!(
+                                    "{}: expected off, note, warning or error",
+                                    place(&rule.value)
+                                ));
+                            }
                         };
                         config.severities.insert(id.to_string(), level);
                     }
                 }
                 Some("exclude") => {
                     for glob in entry.value.as_seq().unwrap_or(&[]) {
-                        let glob = glob
-                            .as_str()
-                            .ok_or_else(|| format!("{}: an exclude entry must be a string", place(glob)))?;
+                        let glob = glob.as_str().ok_or_else(|| {
+                            format!("{}: an exclude entry must be a string", place(glob))
+                        })?;
                         config.exclude.push(glob.to_string());
                     }
                 }

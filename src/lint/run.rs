@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::load::{self, LoadedFile, Limits, Position, Source, Span, Wrapper};
+use crate::load::{self, Limits, LoadedFile, Position, Source, Span, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
 use crate::model::schema;
@@ -61,7 +61,14 @@ pub fn lint_files(paths: &[PathBuf], options: &LintOptions, config: &Config) -> 
             Ok(file) => Loaded::File(file),
             Err(e) => {
                 let span = e.at.map_or(Span::default(), |at| Span::new(at, at));
-                let diagnostic = place(&e.source, &file_rules::FILE_ERROR, config, span, String::new(), e.message);
+                let diagnostic = place(
+                    &e.source,
+                    &file_rules::FILE_ERROR,
+                    config,
+                    span,
+                    String::new(),
+                    e.message,
+                );
                 Loaded::Failed(FileReport {
                     path: path.clone(),
                     diagnostics: diagnostic.into_iter().collect(),
@@ -78,7 +85,10 @@ pub fn lint_files(paths: &[PathBuf], options: &LintOptions, config: &Config) -> 
         if let Loaded::File(file) = file {
             for object in load::find_objects(&file.parsed.documents) {
                 let view = StreamView::read(object.node);
-                let status_tags = view.status.iter().flat_map(|s| s.tags.iter().map(|t| t.tag.clone()));
+                let status_tags = view
+                    .status
+                    .iter()
+                    .flat_map(|s| s.tags.iter().map(|t| t.tag.clone()));
                 repo.add(&view.spec, status_tags.collect::<Vec<_>>().into_iter());
             }
         }
@@ -93,25 +103,64 @@ pub fn lint_files(paths: &[PathBuf], options: &LintOptions, config: &Config) -> 
         .collect()
 }
 
-fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config, repo: &RepoIndex) -> FileReport {
+fn lint_file(
+    file: LoadedFile,
+    options: &LintOptions,
+    config: &Config,
+    repo: &RepoIndex,
+) -> FileReport {
     let source = &file.source;
     let mut diagnostics = Vec::new();
     if let Some(e) = &file.parsed.error {
         let message = match looks_like_template_language(&source.text) {
-            Some(kind) => format!("{}; the file looks like a {kind} template, not plain YAML", e.message),
+            Some(kind) => format!(
+                "{}; the file looks like a {kind} template, not plain YAML",
+                e.message
+            ),
             None => e.message.clone(),
         };
-        diagnostics.extend(place(source, &file_rules::YAML_SYNTAX, config, e.span, String::new(), message));
+        diagnostics.extend(place(
+            source,
+            &file_rules::YAML_SYNTAX,
+            config,
+            e.span,
+            String::new(),
+            message,
+        ));
     }
-    for dup in &file.parsed.duplicates {
-        let first = source.position(dup.first.start);
-        let message = format!("key `{}` is already defined at line {}", dup.key, first.line);
-        diagnostics.extend(place(source, &file_rules::DUPLICATE_KEY, config, dup.second, String::new(), message));
+    let objects = load::find_objects(&file.parsed.documents);
+    if let Some(at) = file
+        .parsed
+        .documents
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .find_map(mapping_key)
+    {
+        // `{{ .Values.x }}` reads as a mapping used as a key: Helm or Go template markup.
+        let message = "a mapping is used as a key, as `{{ … }}` template markup reads in YAML: this is a Helm/Go \
+                       template, not a manifest; lint the rendered output instead"
+            .to_string();
+        diagnostics.extend(place(
+            source,
+            &file_rules::FILE_ERROR,
+            config,
+            at,
+            String::new(),
+            message,
+        ));
+        return FileReport {
+            path: source.path.clone(),
+            diagnostics,
+            streams: 0,
+            skipped_templates: Vec::new(),
+            source: file.source,
+        };
     }
 
     let mut streams = 0;
     let mut skipped: Vec<(String, usize)> = Vec::new();
-    for object in load::find_objects(&file.parsed.documents) {
+    let mut linted_spans = Vec::new();
+    for object in objects {
         let in_template = match &object.wrapper {
             Wrapper::Template(name) if !options.templates => {
                 match skipped.iter_mut().find(|(n, _)| n == name) {
@@ -124,8 +173,11 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config, repo: &Re
             _ => false,
         };
         streams += 1;
+        linted_spans.push(object.node.span);
         let view = StreamView::read(object.node);
-        let opaque = |node: &load::Node| in_template && node.as_scalar().is_some_and(|s| s.text.contains("${"));
+        let opaque = |node: &load::Node| {
+            in_template && node.as_scalar().is_some_and(|s| s.text.contains("${"))
+        };
         let schema = schema::check(object.node, &opaque);
         let cx = Context {
             view: &view,
@@ -144,8 +196,37 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config, repo: &Re
                 continue;
             }
             let span = finding.path.resolve(object.node, finding.on_key);
-            diagnostics.extend(place(source, finding.rule, config, span, finding.path.to_string(), finding.message));
+            diagnostics.extend(place(
+                source,
+                finding.rule,
+                config,
+                span,
+                finding.path.to_string(),
+                finding.message,
+            ));
         }
+    }
+    // Duplicate keys in other kinds of object (a DeploymentConfig beside the stream) are not ours.
+    for dup in &file.parsed.duplicates {
+        if !linted_spans
+            .iter()
+            .any(|s| s.start <= dup.second.start && dup.second.end <= s.end)
+        {
+            continue;
+        }
+        let first = source.position(dup.first.start);
+        let message = format!(
+            "key `{}` is already defined at line {}",
+            dup.key, first.line
+        );
+        diagnostics.extend(place(
+            source,
+            &file_rules::DUPLICATE_KEY,
+            config,
+            dup.second,
+            String::new(),
+            message,
+        ));
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.rule.id));
     FileReport {
@@ -174,19 +255,32 @@ fn suppressions(view: &StreamView<'_>, findings: &mut Vec<Finding>) -> Vec<&'sta
             Some(rule) => findings.push(Finding::at(
                 &rules::invalid_suppression::RULE,
                 path.clone(),
-                format!("suppression of `{}` gives no reason; write `{}: <why>`", rule.id, rule.id),
+                format!(
+                    "suppression of `{}` gives no reason; write `{}: <why>`",
+                    rule.id, rule.id
+                ),
             )),
             None => findings.push(Finding::at(
                 &rules::invalid_suppression::RULE,
                 path.clone(),
-                format!("`{}` is not a streamlock rule; see `streamlock lint --explain`", id.trim()),
+                format!(
+                    "`{}` is not a streamlock rule; see `streamlock lint --explain`",
+                    id.trim()
+                ),
             )),
         }
     }
     ignored
 }
 
-fn place(source: &Source, rule: &'static Rule, config: &Config, span: Span, field: String, message: String) -> Option<Diagnostic> {
+fn place(
+    source: &Source,
+    rule: &'static Rule,
+    config: &Config,
+    span: Span,
+    field: String,
+    message: String,
+) -> Option<Diagnostic> {
     let severity = config.severity(rule)?;
     Some(Diagnostic {
         rule,
@@ -197,6 +291,21 @@ fn place(source: &Source, rule: &'static Rule, config: &Config, span: Span, fiel
         field,
         message,
     })
+}
+
+/// The first mapping key that is itself a mapping, anywhere in `node`.
+fn mapping_key(node: &load::Node) -> Option<Span> {
+    match &node.kind {
+        load::NodeKind::Map(entries, _) => entries.iter().find_map(|e| {
+            if e.key.as_map().is_some() {
+                Some(e.key.span)
+            } else {
+                mapping_key(&e.value)
+            }
+        }),
+        load::NodeKind::Seq(items, _) => items.iter().find_map(mapping_key),
+        load::NodeKind::Scalar(_) => None,
+    }
 }
 
 /// Helm/Go (`{{ … }}`) or Jinja (`{% … %}`) markup explains most parse failures of such files.

@@ -32,7 +32,13 @@ pub struct FileError {
 
 /// Reads and parses one file. Never panics; every problem is a [`FileError`] or in [`Parsed`].
 pub fn load_file(path: &Path, limits: Limits) -> Result<LoadedFile, Box<FileError>> {
-    let fail = |source: Source, at, message: String| Box::new(FileError { source, at, message });
+    let fail = |source: Source, at, message: String| {
+        Box::new(FileError {
+            source,
+            at,
+            message,
+        })
+    };
     let empty = || Source::new(path, String::new());
     let meta = std::fs::metadata(path).map_err(|e| fail(empty(), None, io_message(&e)))?;
     if meta.is_dir() {
@@ -65,7 +71,11 @@ pub fn load_file(path: &Path, limits: Limits) -> Result<LoadedFile, Box<FileErro
     let source = Source::new(path, text);
     if source.text.contains('\0') {
         let at = source.text.find('\0');
-        return Err(fail(source, at, "file contains NUL bytes: it is binary, not YAML or JSON".into()));
+        return Err(fail(
+            source,
+            at,
+            "file contains NUL bytes: it is binary, not YAML or JSON".into(),
+        ));
     }
     let parsed = parse::parse(&source, limits);
     Ok(LoadedFile { source, parsed })

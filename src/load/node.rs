@@ -111,7 +111,9 @@ fn resolve_plain(text: &str) -> Value<'_> {
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
             return Value::Bool(false);
         }
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -123,10 +125,10 @@ fn resolve_plain(text: &str) -> Value<'_> {
     if let Some(i) = parse_int(text) {
         return Value::Int(i);
     }
-    if is_float(text) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if is_float(text)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::Str(text)
 }
@@ -269,8 +271,17 @@ mod tests {
             style,
             tag: tag.map(str::to_string),
         };
-        assert_eq!(s("true", ScalarStyle::DoubleQuoted, None).value(), Value::Str("true"));
-        assert_eq!(s("1.0", ScalarStyle::Plain, Some("str")).value(), Value::Str("1.0"));
-        assert_eq!(s("1", ScalarStyle::Plain, Some("int")).value(), Value::Int(1));
+        assert_eq!(
+            s("true", ScalarStyle::DoubleQuoted, None).value(),
+            Value::Str("true")
+        );
+        assert_eq!(
+            s("1.0", ScalarStyle::Plain, Some("str")).value(),
+            Value::Str("1.0")
+        );
+        assert_eq!(
+            s("1", ScalarStyle::Plain, Some("int")).value(),
+            Value::Int(1)
+        );
     }
 }

@@ -35,7 +35,13 @@ pub fn find_objects(documents: &[Document]) -> Vec<Object<'_>> {
     out
 }
 
-fn collect<'a>(node: &'a Node, document: usize, wrapper: Wrapper, depth: usize, out: &mut Vec<Object<'a>>) {
+fn collect<'a>(
+    node: &'a Node,
+    document: usize,
+    wrapper: Wrapper,
+    depth: usize,
+    out: &mut Vec<Object<'a>>,
+) {
     if depth > 4 {
         return;
     }
@@ -88,6 +94,10 @@ fn kind_of(node: &Node) -> Option<&str> {
     }
     node.as_map()?
         .iter()
-        .find(|e| e.key.as_scalar().is_some_and(|k| k.text.eq_ignore_ascii_case("kind")))
+        .find(|e| {
+            e.key
+                .as_scalar()
+                .is_some_and(|k| k.text.eq_ignore_ascii_case("kind"))
+        })
         .and_then(|e| e.value.as_str())
 }

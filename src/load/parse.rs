@@ -157,7 +157,10 @@ impl Builder<'_> {
                 self.anchors.clear();
             }
             Event::DocumentEnd => {
-                let end = self.root.as_ref().map_or(at.end, |r| r.span.end.max(at.end));
+                let end = self
+                    .root
+                    .as_ref()
+                    .map_or(at.end, |r| r.span.end.max(at.end));
                 self.out.documents.push(Document {
                     span: Span::new(self.doc_start, end),
                     root: self.root.take(),
@@ -337,7 +340,12 @@ fn layout(style: granit_parser::StructureStyle) -> Layout {
 
 /// A flow collection ends at its closing bracket; a block one at its last child (its end event
 /// comes after any trailing comments and blank lines, which belong to whatever follows).
-fn container_end(layout: Layout, end_event: Span, last_child: Option<usize>, start: usize) -> usize {
+fn container_end(
+    layout: Layout,
+    end_event: Span,
+    last_child: Option<usize>,
+    start: usize,
+) -> usize {
     match layout {
         Layout::Flow => end_event.end,
         Layout::Block => last_child.unwrap_or(start),

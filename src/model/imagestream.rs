@@ -23,10 +23,17 @@ impl<'a> StreamView<'a> {
     pub fn read(object: &'a Node) -> StreamView<'a> {
         let meta = object.get("metadata");
         let spec_node = object.get("spec");
-        let tags_node = spec_node.and_then(|s| s.get("tags")).and_then(Node::as_seq).unwrap_or(&[]);
+        let tags_node = spec_node
+            .and_then(|s| s.get("tags"))
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]);
         let base = FieldPath::root().key("spec").key("tags");
         let tags: Vec<SpecTag> = tags_node.iter().map(read_tag).collect();
-        let tag_paths = tags.iter().enumerate().map(|(i, t)| base.named(i, &t.name)).collect();
+        let tag_paths = tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| base.named(i, &t.name))
+            .collect();
         let spec = StreamSpec {
             meta: StreamMeta {
                 name: string(meta, "name"),
@@ -42,7 +49,10 @@ impl<'a> StreamView<'a> {
             object,
             spec,
             tag_paths,
-            status: object.get("status").filter(|s| s.as_map().is_some()).map(read_status),
+            status: object
+                .get("status")
+                .filter(|s| s.as_map().is_some())
+                .map(read_status),
         }
     }
 }
@@ -52,11 +62,14 @@ fn read_tag(node: &Node) -> SpecTag {
     SpecTag {
         name: string(Some(node), "name"),
         annotations: string_map(node.get("annotations")),
-        from: node.get("from").filter(|f| f.as_map().is_some()).map(|from| FromRef {
-            kind: string(Some(from), "kind"),
-            name: string(Some(from), "name"),
-            namespace: string(Some(from), "namespace"),
-        }),
+        from: node
+            .get("from")
+            .filter(|f| f.as_map().is_some())
+            .map(|from| FromRef {
+                kind: string(Some(from), "kind"),
+                name: string(Some(from), "name"),
+                namespace: string(Some(from), "namespace"),
+            }),
         reference: boolean(Some(node), "reference"),
         generation: int(node.get("generation")),
         import_policy: ImportPolicy {
@@ -114,7 +127,10 @@ fn string(parent: Option<&Node>, key: &str) -> String {
 }
 
 fn boolean(parent: Option<&Node>, key: &str) -> bool {
-    matches!(parent.and_then(|p| p.get(key)).and_then(Node::value), Some(Value::Bool(true)))
+    matches!(
+        parent.and_then(|p| p.get(key)).and_then(Node::value),
+        Some(Value::Bool(true))
+    )
 }
 
 fn int(node: Option<&Node>) -> Option<i64> {
@@ -129,6 +145,11 @@ fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
     node.and_then(Node::as_map)
         .unwrap_or(&[])
         .iter()
-        .filter_map(|e| Some((e.key.as_scalar()?.text.clone(), e.value.as_str()?.to_string())))
+        .filter_map(|e| {
+            Some((
+                e.key.as_scalar()?.text.clone(),
+                e.value.as_str()?.to_string(),
+            ))
+        })
         .collect()
 }

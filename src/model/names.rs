@@ -13,7 +13,9 @@ pub fn image_stream_name(name: &str) -> Result<(), String> {
     let mut previous_separator = true;
     for c in name.chars() {
         let separator = matches!(c, '.' | '_' | '-');
-        if !(separator || c.is_ascii_lowercase() || c.is_ascii_digit()) || (separator && previous_separator) {
+        if !(separator || c.is_ascii_lowercase() || c.is_ascii_digit())
+            || (separator && previous_separator)
+        {
             return Err(r#"must match "[a-z0-9]+(?:[._-][a-z0-9]+)*""#.to_string());
         }
         previous_separator = separator;
@@ -57,7 +59,9 @@ fn name_part(s: &str) -> bool {
         && bytes.len() <= 63
         && alnum(bytes[0])
         && alnum(bytes[bytes.len() - 1])
-        && bytes.iter().all(|&b| alnum(b) || matches!(b, b'-' | b'_' | b'.'))
+        && bytes
+            .iter()
+            .all(|&b| alnum(b) || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// A qualified name: label and annotation keys.
@@ -66,12 +70,12 @@ pub fn qualified_name(key: &str) -> Result<(), String> {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, key),
     };
-    if let Some(prefix) = prefix {
-        if prefix.is_empty() || !dns1123_subdomain(prefix) {
-            return Err("prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric \
+    if let Some(prefix) = prefix
+        && (prefix.is_empty() || !dns1123_subdomain(prefix))
+    {
+        return Err("prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric \
                         characters, '-' or '.', and must start and end with an alphanumeric character"
                 .into());
-        }
     }
     if !name_part(name) {
         return Err("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and \
@@ -101,7 +105,9 @@ mod tests {
         for ok in ["ruby", "ruby-27", "a.b_c-d", "0x"] {
             assert!(image_stream_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "Ruby", "-ruby", "ruby-", "a--b", "a..b", ".", "..", "a/b", "a%b", "a b"] {
+        for bad in [
+            "", "Ruby", "-ruby", "ruby-", "a--b", "a..b", ".", "..", "a/b", "a%b", "a b",
+        ] {
             assert!(image_stream_name(bad).is_err(), "{bad}");
         }
         assert_eq!(image_stream_name("a/b").unwrap_err(), "may not contain '/'");

@@ -145,7 +145,13 @@ pub fn check(object: &Node, opaque: &dyn Fn(&Node) -> bool) -> Vec<Problem> {
     out
 }
 
-fn walk_fields(node: &Node, fields: &'static [Field], path: &FieldPath, opaque: &dyn Fn(&Node) -> bool, out: &mut Vec<Problem>) {
+fn walk_fields(
+    node: &Node,
+    fields: &'static [Field],
+    path: &FieldPath,
+    opaque: &dyn Fn(&Node) -> bool,
+    out: &mut Vec<Problem>,
+) {
     let Some(entries) = node.as_map() else {
         return;
     };
@@ -168,7 +174,13 @@ fn walk_fields(node: &Node, fields: &'static [Field], path: &FieldPath, opaque: 
     }
 }
 
-fn walk(node: &Node, shape: &'static Shape, path: &FieldPath, opaque: &dyn Fn(&Node) -> bool, out: &mut Vec<Problem>) {
+fn walk(
+    node: &Node,
+    shape: &'static Shape,
+    path: &FieldPath,
+    opaque: &dyn Fn(&Node) -> bool,
+    out: &mut Vec<Problem>,
+) {
     if node.is_null() || opaque(node) {
         return;
     }

@@ -66,7 +66,7 @@ struct Follower<'a> {
     /// Tags being resolved, outermost first: a loop is a tag found on it again.
     stack: Vec<(usize, String)>,
     /// > 0 while resolving the tags an ImageStreamImage searches: those are resolved first when
-    /// possible, but a tag that leads back to the image tag is no loop, just not ready yet.
+    /// > possible, but a tag that leads back to the image tag is no loop, just not ready yet.
     soft: usize,
     verdicts: HashMap<(usize, String), TagResult>,
 }

@@ -36,7 +36,12 @@ pub fn render(reports: &[FileReport]) -> String {
         }
     }
     let counts = Counts::of(reports);
-    let _ = writeln!(out, "streamlock: {} in {} files", counts.describe(), counts.files);
+    let _ = writeln!(
+        out,
+        "streamlock: {} in {}",
+        counts.describe(),
+        super::plural(counts.files, "file")
+    );
     if counts.errors > SHOWN_PER_LEVEL || counts.warnings > SHOWN_PER_LEVEL {
         let _ = writeln!(
             out,
@@ -47,7 +52,9 @@ pub fn render(reports: &[FileReport]) -> String {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{Counts, display_path};
@@ -27,7 +27,10 @@ pub fn render(reports: &[FileReport], color: bool, summary: bool) -> String {
         for d in &report.diagnostics {
             let shown = Shown { d, source: &source };
             if handler.render_report(&mut out, &shown).is_err() {
-                out.push_str(&format!("{name}:{}:{}: {}\n", d.start.line, d.start.column, d.message));
+                out.push_str(&format!(
+                    "{name}:{}:{}: {}\n",
+                    d.start.line, d.start.column, d.message
+                ));
             }
         }
     }
@@ -36,10 +39,10 @@ pub fn render(reports: &[FileReport], color: bool, summary: bool) -> String {
     }
     let counts = Counts::of(reports);
     out.push_str(&format!(
-        "{} in {} files ({} ImageStreams)\n",
+        "{} in {} ({})\n",
         counts.describe(),
-        counts.files,
-        counts.streams
+        super::plural(counts.files, "file"),
+        super::plural(counts.streams, "ImageStream")
     ));
     out
 }

@@ -19,15 +19,25 @@ pub fn render(reports: &[FileReport]) -> String {
     );
     for report in reports {
         let name = escape(&display_path(&report.path));
-        let _ = write!(out, "    <testcase classname=\"streamlock.lint\" name=\"{name}\"");
-        let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let _ = write!(
+            out,
+            "    <testcase classname=\"streamlock.lint\" name=\"{name}\""
+        );
+        let errors: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         if errors.is_empty() {
             out.push_str("/>\n");
             continue;
         }
         out.push_str(">\n");
         for d in errors {
-            let text = format!("{}:{}:{}: {} [{}] {}", name, d.start.line, d.start.column, d.field, d.rule.id, d.message);
+            let text = format!(
+                "{}:{}:{}: {} [{}] {}",
+                name, d.start.line, d.start.column, d.field, d.rule.id, d.message
+            );
             let _ = writeln!(
                 out,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",

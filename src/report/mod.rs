@@ -43,7 +43,11 @@ impl FromStr for Output {
             "github" => Format::Github,
             "sarif" => Format::Sarif,
             "junit" => Format::Junit,
-            _ => return Err(format!("unknown format `{name}`: use human, json, github, sarif or junit")),
+            _ => {
+                return Err(format!(
+                    "unknown format `{name}`: use human, json, github, sarif or junit"
+                ));
+            }
         };
         Ok(Output { format, file })
     }
@@ -80,7 +84,6 @@ impl Counts {
 
     /// "2 errors, 1 warning, 0 notes".
     pub fn describe(&self) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         format!(
             "{}, {}, {}",
             plural(self.errors, "error"),
@@ -88,6 +91,11 @@ impl Counts {
             plural(self.notes, "note")
         )
     }
+}
+
+/// "1 file", "2 files".
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A path as shown in reports: relative to the working directory when under it, with `/`.

@@ -23,5 +23,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         Ok(r) if !r.id.is_empty() => "the repository name may not contain an ID".to_string(),
         Ok(_) => return,
     };
-    out.push(Finding::at(&RULE, path, format!("Invalid value: {repo:?}: {why}")));
+    out.push(Finding::at(
+        &RULE,
+        path,
+        format!("Invalid value: {repo:?}: {why}"),
+    ));
 }

@@ -18,7 +18,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::at(
                 &RULE,
                 cx.view.tag_paths[i].key("name"),
-                format!("tag {:?} is defined again at {later}; the server keeps only the last one", tag.name),
+                format!(
+                    "tag {:?} is defined again at {later}; the server keeps only the last one",
+                    tag.name
+                ),
             ));
         }
     }

@@ -13,12 +13,19 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
-        let Some(from) = tag.from.as_ref().filter(|f| f.kind == DOCKER_IMAGE) else { continue };
+        let Some(from) = tag.from.as_ref().filter(|f| f.kind == DOCKER_IMAGE) else {
+            continue;
+        };
         if tag.reference || tag.import_policy.scheduled || cx.opaque(&from.name) {
             continue;
         }
-        let Ok(parsed) = reference::parse(&from.name) else { continue };
-        if parsed.id.is_empty() && !parsed.name.is_empty() && matches!(parsed.tag.as_str(), "" | "latest") {
+        let Ok(parsed) = reference::parse(&from.name) else {
+            continue;
+        };
+        if parsed.id.is_empty()
+            && !parsed.name.is_empty()
+            && matches!(parsed.tag.as_str(), "" | "latest")
+        {
             out.push(Finding::at(
                 &RULE,
                 path.key("from").key("name"),

@@ -14,7 +14,11 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
         let Some(from) = &tag.from else { continue };
-        if matches!(from.kind.as_str(), DOCKER_IMAGE | IMAGE_STREAM_TAG | IMAGE_STREAM_IMAGE) || cx.opaque(&from.kind) {
+        if matches!(
+            from.kind.as_str(),
+            DOCKER_IMAGE | IMAGE_STREAM_TAG | IMAGE_STREAM_IMAGE
+        ) || cx.opaque(&from.kind)
+        {
             continue;
         }
         let hint = [DOCKER_IMAGE, IMAGE_STREAM_TAG, IMAGE_STREAM_IMAGE]

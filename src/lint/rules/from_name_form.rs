@@ -1,7 +1,10 @@
 //! `invalid-from-name-form`: an ImageStreamTag or ImageStreamImage from.name has too many parts.
 
 use crate::lint::{Context, Finding, Rule, Severity};
-use crate::model::{reference, spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG}};
+use crate::model::{
+    reference,
+    spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG},
+};
 
 pub static RULE: Rule = Rule {
     id: "invalid-from-name-form",

@@ -13,12 +13,18 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
-        let Some(from) = tag.from.as_ref().filter(|f| f.kind == DOCKER_IMAGE) else { continue };
+        let Some(from) = tag.from.as_ref().filter(|f| f.kind == DOCKER_IMAGE) else {
+            continue;
+        };
         if from.name.is_empty() || cx.opaque(&from.name) {
             continue;
         }
         if let Err(e) = reference::parse(&from.name) {
-            out.push(Finding::at(&RULE, path.key("from").key("name"), format!("Invalid value: {:?}: {e}", from.name)));
+            out.push(Finding::at(
+                &RULE,
+                path.key("from").key("name"),
+                format!("Invalid value: {:?}: {e}", from.name),
+            ));
         }
     }
 }

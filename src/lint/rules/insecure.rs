@@ -14,11 +14,22 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
         if tag.import_policy.insecure {
-            out.push(Finding::at(&RULE, path.key("importPolicy").key("insecure"), format!("tag {:?} is imported without TLS verification", tag.name)));
+            out.push(Finding::at(
+                &RULE,
+                path.key("importPolicy").key("insecure"),
+                format!("tag {:?} is imported without TLS verification", tag.name),
+            ));
         }
     }
     if cx.spec().annotation(INSECURE_REPOSITORY) == Some("true") {
-        let path = FieldPath::root().key("metadata").key("annotations").key(INSECURE_REPOSITORY);
-        out.push(Finding::at(&RULE, path, "every tag of this stream is imported without TLS verification"));
+        let path = FieldPath::root()
+            .key("metadata")
+            .key("annotations")
+            .key(INSECURE_REPOSITORY);
+        out.push(Finding::at(
+            &RULE,
+            path,
+            "every tag of this stream is imported without TLS verification",
+        ));
     }
 }

@@ -13,7 +13,12 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let meta = FieldPath::root().key("metadata");
-    let labels = cx.object().get("metadata").and_then(|m| m.get("labels")).and_then(|l| l.as_map()).unwrap_or(&[]);
+    let labels = cx
+        .object()
+        .get("metadata")
+        .and_then(|m| m.get("labels"))
+        .and_then(|l| l.as_map())
+        .unwrap_or(&[]);
     for entry in labels {
         let key = entry.key.as_str().unwrap_or("");
         let path = meta.key("labels").key(key);
@@ -21,12 +26,23 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         if let Err(why) = names::qualified_name(key) {
-            out.push(Finding::at(&RULE, path.clone(), format!("Invalid value: {key:?}: {why}")).on_key());
+            out.push(
+                Finding::at(
+                    &RULE,
+                    path.clone(),
+                    format!("Invalid value: {key:?}: {why}"),
+                )
+                .on_key(),
+            );
         }
-        if let Some(value) = entry.value.as_str().filter(|v| !cx.opaque(v)) {
-            if let Err(why) = names::label_value(value) {
-                out.push(Finding::at(&RULE, path, format!("Invalid value: {value:?}: {why}")));
-            }
+        if let Some(value) = entry.value.as_str().filter(|v| !cx.opaque(v))
+            && let Err(why) = names::label_value(value)
+        {
+            out.push(Finding::at(
+                &RULE,
+                path,
+                format!("Invalid value: {value:?}: {why}"),
+            ));
         }
     }
     let mut total = 0;
@@ -41,6 +57,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
     }
     if total > 256 * 1024 {
-        out.push(Finding::at(&RULE, meta.key("annotations"), format!("Too long: may not be more than 262144 bytes (has {total})")));
+        out.push(Finding::at(
+            &RULE,
+            meta.key("annotations"),
+            format!("Too long: may not be more than 262144 bytes (has {total})"),
+        ));
     }
 }

@@ -14,24 +14,46 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let meta = cx.object().get("metadata");
     let path = FieldPath::root().key("metadata");
-    let name = meta.and_then(|m| m.get("name")).and_then(|n| n.as_str()).unwrap_or("");
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(|n| n.as_str())
+        .unwrap_or("");
     if cx.opaque(name) {
         return;
     }
     if name.is_empty() {
-        out.push(Finding::at(&RULE, path.key("name"), "Required value: name or generateName is required"));
+        out.push(Finding::at(
+            &RULE,
+            path.key("name"),
+            "Required value: name or generateName is required",
+        ));
     } else if let Err(why) = names::image_stream_name(name) {
-        out.push(Finding::at(&RULE, path.key("name"), format!("Invalid value: {name:?}: {why}")));
+        out.push(Finding::at(
+            &RULE,
+            path.key("name"),
+            format!("Invalid value: {name:?}: {why}"),
+        ));
     }
-    if let Some(prefix) = meta.and_then(|m| m.get("generateName")).and_then(|n| n.as_str()) {
-        if !cx.opaque(prefix) {
-            if let Err(why) = names::image_stream_name(prefix) {
-                out.push(Finding::at(&RULE, path.key("generateName"), format!("Invalid value: {prefix:?}: {why}")));
-            }
-        }
+    if let Some(prefix) = meta
+        .and_then(|m| m.get("generateName"))
+        .and_then(|n| n.as_str())
+        && !cx.opaque(prefix)
+        && let Err(why) = names::image_stream_name(prefix)
+    {
+        out.push(Finding::at(
+            &RULE,
+            path.key("generateName"),
+            format!("Invalid value: {prefix:?}: {why}"),
+        ));
     }
     let namespace = &cx.spec().meta.namespace;
     if namespace.len() + 1 + name.len() > 255 {
-        out.push(Finding::at(&RULE, path.key("name"), format!("Invalid value: {name:?}: 'namespace/name' cannot be longer than 255 characters")));
+        out.push(Finding::at(
+            &RULE,
+            path.key("name"),
+            format!(
+                "Invalid value: {name:?}: 'namespace/name' cannot be longer than 255 characters"
+            ),
+        ));
     }
 }

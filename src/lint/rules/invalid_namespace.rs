@@ -16,11 +16,19 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let namespace = cx.spec().meta.namespace.as_str();
     if namespace.is_empty() {
         if cx.options.require_namespace {
-            out.push(Finding::at(&RULE, path, "Required value: metadata.namespace is required (--require-namespace)"));
+            out.push(Finding::at(
+                &RULE,
+                path,
+                "Required value: metadata.namespace is required (--require-namespace)",
+            ));
         }
-    } else if !cx.opaque(namespace) {
-        if let Err(why) = names::dns1123_label(namespace) {
-            out.push(Finding::at(&RULE, path, format!("Invalid value: {namespace:?}: {why}")));
-        }
+    } else if !cx.opaque(namespace)
+        && let Err(why) = names::dns1123_label(namespace)
+    {
+        out.push(Finding::at(
+            &RULE,
+            path,
+            format!("Invalid value: {namespace:?}: {why}"),
+        ));
     }
 }

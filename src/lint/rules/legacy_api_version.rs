@@ -13,6 +13,10 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     if cx.object().get("apiVersion").and_then(|v| v.as_str()) == Some("v1") {
-        out.push(Finding::at(&RULE, FieldPath::root().key("apiVersion"), "use `apiVersion: image.openshift.io/v1` instead of the legacy `v1`"));
+        out.push(Finding::at(
+            &RULE,
+            FieldPath::root().key("apiVersion"),
+            "use `apiVersion: image.openshift.io/v1` instead of the legacy `v1`",
+        ));
     }
 }

@@ -13,7 +13,11 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
         if tag.from.as_ref().is_some_and(|f| f.name.is_empty()) {
-            out.push(Finding::at(&RULE, path.key("from").key("name"), "Required value"));
+            out.push(Finding::at(
+                &RULE,
+                path.key("from").key("name"),
+                "Required value",
+            ));
         }
     }
 }

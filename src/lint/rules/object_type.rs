@@ -15,16 +15,27 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let object = cx.object();
     let root = FieldPath::root();
     if object.get("kind").is_none() {
-        out.push(Finding::at(&RULE, root.key("kind"), "Required value: `kind` is missing (a key differing only in case does not count)"));
+        out.push(Finding::at(
+            &RULE,
+            root.key("kind"),
+            "Required value: `kind` is missing (a key differing only in case does not count)",
+        ));
     }
     match object.get("apiVersion").map(|v| v.as_str()) {
-        None => out.push(Finding::at(&RULE, root.key("apiVersion"), "Required value: `apiVersion` is missing; use image.openshift.io/v1")),
+        None => out.push(Finding::at(
+            &RULE,
+            root.key("apiVersion"),
+            "Required value: `apiVersion` is missing; use image.openshift.io/v1",
+        )),
         Some(Some("image.openshift.io/v1" | "v1")) => {}
         Some(Some(v)) if cx.opaque(v) => {}
         Some(other) => out.push(Finding::at(
             &RULE,
             root.key("apiVersion"),
-            format!("Invalid value: {:?}: ImageStream is served as image.openshift.io/v1", other.unwrap_or("")),
+            format!(
+                "Invalid value: {:?}: ImageStream is served as image.openshift.io/v1",
+                other.unwrap_or("")
+            ),
         )),
     }
 }

@@ -13,11 +13,15 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
         let policy = &tag.import_policy;
-        if tag.reference && (policy.scheduled || policy.insecure || !policy.import_mode.is_empty()) {
+        if tag.reference && (policy.scheduled || policy.insecure || !policy.import_mode.is_empty())
+        {
             out.push(Finding::at(
                 &RULE,
                 path.key("importPolicy"),
-                format!("tag {:?} is a reference (never imported), so its importPolicy does nothing", tag.name),
+                format!(
+                    "tag {:?} is a reference (never imported), so its importPolicy does nothing",
+                    tag.name
+                ),
             ));
         }
     }

@@ -13,7 +13,9 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
-        let Some(from) = tag.from.as_ref().filter(|f| f.kind == DOCKER_IMAGE) else { continue };
+        let Some(from) = tag.from.as_ref().filter(|f| f.kind == DOCKER_IMAGE) else {
+            continue;
+        };
         if !tag.import_policy.scheduled {
             continue;
         }
@@ -21,7 +23,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::at(
                 &RULE,
                 path.key("importPolicy").key("scheduled"),
-                format!("{:?} is a digest: scheduled import stops after the first success", from.name),
+                format!(
+                    "{:?} is a digest: scheduled import stops after the first success",
+                    from.name
+                ),
             ));
         }
     }

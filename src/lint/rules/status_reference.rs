@@ -12,18 +12,28 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let Some(status) = &cx.view.status else { return };
+    let Some(status) = &cx.view.status else {
+        return;
+    };
     let base = FieldPath::root().key("status").key("tags");
     for (i, tag) in status.tags.iter().enumerate() {
         for (j, item) in tag.items.iter().enumerate() {
-            let path = base.named(i, &tag.tag).key("items").index(j).key("dockerImageReference");
+            let path = base
+                .named(i, &tag.tag)
+                .key("items")
+                .index(j)
+                .key("dockerImageReference");
             let reference = item.docker_image_reference.as_str();
             if reference.is_empty() {
                 out.push(Finding::at(&RULE, path, "Required value"));
             } else if cx.opaque(reference) {
                 continue;
             } else if let Err(e) = reference::parse(reference) {
-                out.push(Finding::at(&RULE, path, format!("Invalid value: {reference:?}: {e}")));
+                out.push(Finding::at(
+                    &RULE,
+                    path,
+                    format!("Invalid value: {reference:?}: {e}"),
+                ));
             }
         }
     }

@@ -17,7 +17,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::at(
                 &RULE,
                 path.key("name"),
-                format!("{:?} is not a valid tag name: it must match [\\w][\\w.-]{{0,127}}", tag.name),
+                format!(
+                    "{:?} is not a valid tag name: it must match [\\w][\\w.-]{{0,127}}",
+                    tag.name
+                ),
             ));
         }
     }

@@ -23,7 +23,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 (None, Some(hint)) => format!("; {hint}"),
                 (None, None) => String::new(),
             };
-            out.push(Finding::at(&RULE, path.clone(), format!("unknown field \"{path}\"{hint}")).on_key());
+            out.push(
+                Finding::at(
+                    &RULE,
+                    path.clone(),
+                    format!("unknown field \"{path}\"{hint}"),
+                )
+                .on_key(),
+            );
         }
     }
 }
@@ -31,9 +38,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 /// Where fields that are often misplaced really belong.
 fn misplaced(name: &str) -> Option<&'static str> {
     Some(match name {
-        "importPolicy" | "referencePolicy" | "from" | "reference" => "it belongs under each entry of spec.tags",
+        "importPolicy" | "referencePolicy" | "from" | "reference" => {
+            "it belongs under each entry of spec.tags"
+        }
         "labels" | "annotations" | "name" | "namespace" => "it belongs under metadata",
-        "imagePullSecret" | "imagePullSecrets" => "ImageStreams use the namespace's pull secrets; link the secret to a service account instead",
+        "imagePullSecret" | "imagePullSecrets" => {
+            "ImageStreams use the namespace's pull secrets; link the secret to a service account instead"
+        }
         "local" => "it belongs under spec.lookupPolicy",
         "tags" => "it belongs under spec",
         _ => return None,

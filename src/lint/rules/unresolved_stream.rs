@@ -1,7 +1,10 @@
 //! `unresolved-stream`: an ImageStreamTag/ImageStreamImage source names a stream that is not in the linted files.
 
 use crate::lint::{Context, Finding, Rule, Severity};
-use crate::model::{reference, spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, SpecTag, StreamMeta}};
+use crate::model::{
+    reference,
+    spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, SpecTag, StreamMeta},
+};
 
 pub static RULE: Rule = Rule {
     id: "unresolved-stream",
@@ -14,7 +17,9 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let own = &cx.spec().meta;
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
-        let Some((stream, namespace)) = source_stream(tag, own) else { continue };
+        let Some((stream, namespace)) = source_stream(tag, own) else {
+            continue;
+        };
         if cx.opaque(stream) || cx.opaque(namespace) {
             continue;
         }
@@ -36,6 +41,10 @@ pub fn source_stream<'a>(tag: &'a SpecTag, own: &'a StreamMeta) -> Option<(&'a s
         IMAGE_STREAM_IMAGE => reference::split_stream_image(&from.name).ok()?.0,
         _ => return None,
     };
-    let namespace = if from.namespace.is_empty() { own.namespace.as_str() } else { from.namespace.as_str() };
+    let namespace = if from.namespace.is_empty() {
+        own.namespace.as_str()
+    } else {
+        from.namespace.as_str()
+    };
     Some((stream.unwrap_or(own.name.as_str()), namespace))
 }

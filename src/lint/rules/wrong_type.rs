@@ -13,8 +13,17 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for problem in cx.schema {
-        if let Problem::WrongType { path, expected, found } = problem {
-            out.push(Finding::at(&RULE, path.clone(), format!("Invalid value: expected {expected}, found {found}")));
+        if let Problem::WrongType {
+            path,
+            expected,
+            found,
+        } = problem
+        {
+            out.push(Finding::at(
+                &RULE,
+                path.clone(),
+                format!("Invalid value: expected {expected}, found {found}"),
+            ));
         }
     }
 }

@@ -1,0 +1,127 @@
+//! Every rule has a fixture that triggers it and one that must not (`fixtures/lint/<rule>/`).
+
+use std::path::{Path, PathBuf};
+
+use streamlock::lint::{self, Config, LintOptions, rules};
+
+fn fixture(rule: &str, name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lint")
+        .join(rule)
+        .join(name)
+}
+
+fn rules_reported(path: &Path) -> Vec<&'static str> {
+    let reports = lint::lint_files(
+        &[path.to_path_buf()],
+        &LintOptions::default(),
+        &Config::default(),
+    );
+    reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .map(|d| d.rule.id)
+        .collect()
+}
+
+#[test]
+fn every_rule_triggers_on_its_bad_fixture_and_not_on_its_good_one() {
+    for rule in rules::ALL.iter().chain(rules::FILE) {
+        let bad = fixture(rule.id, "bad.yaml");
+        let good = fixture(rule.id, "good.yaml");
+        assert!(
+            bad.is_file() && good.is_file(),
+            "rule {} has no fixtures",
+            rule.id
+        );
+        assert!(
+            rules_reported(&bad).contains(&rule.id),
+            "{} did not trigger on {}",
+            rule.id,
+            bad.display()
+        );
+        let on_good = rules_reported(&good);
+        assert!(
+            !on_good.contains(&rule.id),
+            "{} triggered on {}: {on_good:?}",
+            rule.id,
+            good.display()
+        );
+    }
+}
+
+#[test]
+fn good_fixtures_have_no_errors() {
+    for rule in rules::ALL.iter().chain(rules::FILE) {
+        let reports = lint::lint_files(
+            &[fixture(rule.id, "good.yaml")],
+            &LintOptions::default(),
+            &Config::default(),
+        );
+        let errors: Vec<_> = reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| d.severity == lint::Severity::Error)
+            .map(|d| (d.rule.id, d.message.clone()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "fixtures/lint/{}/good.yaml: {errors:?}",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn every_rule_has_help_and_a_unique_id() {
+    let all: Vec<_> = rules::ALL.iter().chain(rules::FILE).collect();
+    for (i, rule) in all.iter().enumerate() {
+        assert!(
+            !rule.summary.is_empty() && rule.help.len() > 40,
+            "{} needs a summary and help",
+            rule.id
+        );
+        assert!(
+            all[i + 1..].iter().all(|r| r.id != rule.id),
+            "duplicate id {}",
+            rule.id
+        );
+        assert_eq!(rules::find(rule.id).map(|r| r.id), Some(rule.id));
+    }
+}
+
+#[test]
+fn missing_namespace_is_an_error_only_when_required() {
+    let path = fixture("invalid-namespace", "good.yaml");
+    assert!(!rules_reported(&path).contains(&"invalid-namespace"));
+    let options = LintOptions {
+        require_namespace: true,
+        ..LintOptions::default()
+    };
+    let reports = lint::lint_files(&[path], &options, &Config::default());
+    let d = reports[0]
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.id == "invalid-namespace");
+    assert_eq!(d.map(|d| d.field.as_str()), Some("metadata.namespace"));
+}
+
+#[test]
+fn findings_point_at_the_field_in_openshift_notation() {
+    let reports = lint::lint_files(
+        &[fixture("invalid-from-kind", "bad.yaml")],
+        &LintOptions::default(),
+        &Config::default(),
+    );
+    let d = reports[0]
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.id == "invalid-from-kind")
+        .expect("finding");
+    assert_eq!(d.field, "spec.tags[1.0].from.kind");
+    assert_eq!((d.start.line, d.start.column), (10, 13));
+    assert_eq!(
+        d.message,
+        "Required value: valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (did you mean DockerImage?)"
+    );
+}
