@@ -5,3 +5,4 @@
 
 pub mod model;
 pub mod load;
+pub mod write;
