@@ -13,3 +13,4 @@ pub mod model;
 pub mod plan;
 pub mod reconcile;
 pub mod report;
+pub mod write;
