@@ -54,6 +54,12 @@ pub enum Command {
                             streamlock lint --format github,sarif=results.sarif\n  streamlock lint --explain duplicate-tag"
     )]
     Lint(LintArgs),
+    /// Resolve spec tags against their registries and record the digests the way OpenShift would.
+    #[command(after_help = "Examples:\n  streamlock import --diff\n  streamlock import --check --offline          # pre-commit: status up to date?\n  \
+                            streamlock import --check                    # PR check: did a tag move?\n  \
+                            streamlock import --scheduled --write --summary pr.md   # cron job\n  \
+                            streamlock import --write --mirror registry.redhat.io=mirror.local:5000")]
+    Import(ImportArgs),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -90,6 +96,104 @@ pub struct LintArgs {
     /// Explain a rule (or list all rules when none is given) and exit.
     #[arg(long, value_name = "RULE", num_args = 0..=1, default_missing_value = "")]
     pub explain: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or directories (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub mode: ImportMode,
+    /// Also import every scheduled tag (for cron jobs).
+    #[arg(long, conflicts_with = "all")]
+    pub scheduled: bool,
+    /// Import every importable tag.
+    #[arg(long)]
+    pub all: bool,
+    /// Import only this tag: `[NAMESPACE/]STREAM:TAG` (repeatable).
+    #[arg(long = "tag", value_name = "STREAM:TAG")]
+    pub tags: Vec<String>,
+    /// No network: `--check` verifies status consistency; `--write`/`--diff` apply what needs no registry.
+    #[arg(long)]
+    pub offline: bool,
+    /// Rewrite each DockerImage `from.name` to `name:tag@sha256:…`, the digest just imported.
+    #[arg(long)]
+    pub pin: bool,
+    /// Keep at most N items of history per tag (default: never trim, as OpenShift).
+    #[arg(long, value_name = "N")]
+    pub history: Option<usize>,
+    /// Platform chosen from a manifest list in Legacy mode when the tag has no preference.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", default_value = "linux/amd64")]
+    pub platform: String,
+    /// Concurrent registry requests in all.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub jobs: usize,
+    /// Concurrent requests per registry.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub per_registry: usize,
+    /// Seconds before one request is given up (then retried).
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    pub timeout: u64,
+    /// Retries of a request after 429, 5xx, a timeout or a reset.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// Registry credentials file (docker config.json or containers auth.json format).
+    #[arg(long, value_name = "FILE")]
+    pub auth_file: Option<PathBuf>,
+    /// A Kubernetes Secret of type dockerconfigjson or dockercfg (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub pull_secret: Vec<PathBuf>,
+    /// Registry `host[:port]` to reach without TLS verification, falling back to plain HTTP (repeatable).
+    #[arg(long, value_name = "HOST")]
+    pub insecure_registry: Vec<String>,
+    /// Extra CA certificates (PEM) to trust (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Vec<PathBuf>,
+    /// ImageDigestMirrorSet / ImageTagMirrorSet / ImageContentSourcePolicy manifests (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub mirror_config: Vec<PathBuf>,
+    /// A one-off mirror: `SOURCE=MIRROR` (repeatable; for tag and digest references).
+    #[arg(long, value_name = "SRC=DST")]
+    pub mirror: Vec<String>,
+    /// Write a Markdown summary (for a PR body or job summary) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Write the JSON report to FILE, whatever --format is.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Output on stdout: human or json.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
+    pub format: ImportFormat,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read settings from this file instead of the nearest .streamlock.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// What `import` does with the new status: exactly one.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ImportMode {
+    /// Write the new status into the files, in place.
+    #[arg(long)]
+    pub write: bool,
+    /// Write one status file per stream under DIR/NAMESPACE/NAME.yaml; the manifests stay untouched.
+    #[arg(long, value_name = "DIR")]
+    pub status_dir: Option<PathBuf>,
+    /// Print the unified diff that --write would apply.
+    #[arg(long)]
+    pub diff: bool,
+    /// Exit 1 when anything would change, naming each tag.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -14,3 +14,5 @@ pub mod plan;
 pub mod reconcile;
 pub mod report;
 pub mod write;
+pub mod repo;
+pub mod import;

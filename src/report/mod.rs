@@ -3,6 +3,7 @@
 
 pub mod github;
 pub mod human;
+pub mod import;
 pub mod json;
 pub mod junit;
 pub mod sarif;

@@ -1,0 +1,159 @@
+//! `import` as one pipeline: plan which tags to look up, resolve them (registry, or nothing when
+//! offline), reconcile the new status, and compute the file edits. Output lives in `report`.
+
+pub mod apply;
+pub mod resolve;
+
+use std::time::Instant;
+
+use crate::model::spec::DOCKER_IMAGE;
+use crate::model::status::TagEvent;
+use crate::plan::{self, Plan, PlanOptions};
+use crate::reconcile::{self, ReconcileOptions, Reconciled, TagImport, TagResult, pullspec};
+use crate::repo::Repo;
+
+/// What one import run decided.
+#[derive(Debug)]
+pub struct Outcome {
+    pub plan: Plan,
+    pub reconciled: Vec<Reconciled>,
+    /// `--pin`: (stream, tag, new `from.name`).
+    pub pins: Vec<(usize, String, String)>,
+    /// Requests made for each lookup of `plan.lookups`.
+    pub requests: Vec<u32>,
+    pub seconds: f64,
+}
+
+/// One row of the report: what happened to a tag.
+#[derive(Debug, Clone)]
+pub struct TagLine {
+    pub stream: usize,
+    pub tag: String,
+    pub from: String,
+    pub result: TagResult,
+    pub before: Option<TagEvent>,
+    pub after: Option<TagEvent>,
+    pub requests: u32,
+    /// `--pin` changed `from.name` to this.
+    pub pinned: Option<String>,
+}
+
+impl Outcome {
+    /// Every reported tag, in stream then tag order.
+    pub fn lines(&self, repo: &Repo) -> Vec<TagLine> {
+        let mut lines = Vec::new();
+        for reconciled in &self.reconciled {
+            let spec = &repo.streams[reconciled.stream].stream.spec;
+            for report in &reconciled.tags {
+                let from = spec
+                    .tag(&report.tag)
+                    .and_then(|t| t.from.as_ref())
+                    .map_or_else(String::new, |f| f.name.clone());
+                let requests = self
+                    .plan
+                    .tags
+                    .iter()
+                    .find(|p| p.stream == reconciled.stream && p.tag == report.tag)
+                    .map_or(0, |p| self.requests.get(p.lookup).copied().unwrap_or(0));
+                let pinned = self
+                    .pins
+                    .iter()
+                    .find(|(s, t, _)| *s == reconciled.stream && *t == report.tag)
+                    .map(|(_, _, name)| name.clone());
+                lines.push(TagLine {
+                    stream: reconciled.stream,
+                    tag: report.tag.clone(),
+                    from,
+                    result: report.result.clone(),
+                    before: report.before.clone(),
+                    after: report.after.clone(),
+                    requests,
+                    pinned,
+                });
+            }
+        }
+        lines
+    }
+
+    /// Streams whose file content would change (status or pins).
+    pub fn changed_streams(&self) -> Vec<usize> {
+        let mut streams: Vec<usize> = self
+            .reconciled
+            .iter()
+            .filter(|r| r.status.is_some())
+            .map(|r| r.stream)
+            .chain(self.pins.iter().map(|(s, _, _)| *s))
+            .collect();
+        streams.sort_unstable();
+        streams.dedup();
+        streams
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub plan: PlanOptions,
+    pub reconcile: ReconcileOptions,
+    pub pin: bool,
+    /// RFC 3339 UTC, second precision.
+    pub now: String,
+}
+
+/// Runs the pipeline. `resolve` answers each planned lookup (in order) with an import result and
+/// the number of requests it took.
+pub fn run(repo: &Repo, options: &Options, resolve: impl FnOnce(&[plan::Lookup]) -> Vec<(TagImport, u32)>) -> Outcome {
+    let started = Instant::now();
+    let streams = repo.plain_streams();
+    let plan = plan::plan(&streams, &options.plan);
+    let answers = resolve(&plan.lookups);
+    let (imports, requests): (Vec<TagImport>, Vec<u32>) = answers.into_iter().unzip();
+    let results = plan.results(&imports);
+    let reconciled = reconcile::reconcile(&streams, &results, &options.now, &options.reconcile);
+    let pins = if options.pin { pins(&streams, &plan, &imports) } else { Vec::new() };
+    Outcome {
+        plan,
+        reconciled,
+        pins,
+        requests,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// `from.name` rewritten to `name:tag@digest` for every DockerImage tag that was found and whose
+/// pinned digest differs.
+fn pins(streams: &[plan::Stream], plan: &Plan, imports: &[TagImport]) -> Vec<(usize, String, String)> {
+    let mut pins = Vec::new();
+    for planned in &plan.tags {
+        let Some(TagImport::Found { image }) = imports.get(planned.lookup) else {
+            continue;
+        };
+        let Some(from) = streams[planned.stream]
+            .spec
+            .tag(&planned.tag)
+            .and_then(|t| t.from.as_ref())
+            .filter(|f| f.kind == DOCKER_IMAGE)
+        else {
+            continue;
+        };
+        let pinned = pullspec::pinned(&from.name, image);
+        if pinned != from.name {
+            pins.push((planned.stream, planned.tag.clone(), pinned));
+        }
+    }
+    pins
+}
+
+/// Now, or `SOURCE_DATE_EPOCH` when set, as OpenShift writes times.
+pub fn now() -> Result<String, String> {
+    let timestamp = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(epoch) => {
+            let seconds: i64 = epoch
+                .trim()
+                .parse()
+                .map_err(|_| format!("SOURCE_DATE_EPOCH={epoch:?} is not a number of seconds"))?;
+            jiff::Timestamp::from_second(seconds).map_err(|e| format!("SOURCE_DATE_EPOCH: {e}"))?
+        }
+        Err(_) => jiff::Timestamp::now(),
+    };
+    Ok(timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
