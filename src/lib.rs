@@ -4,3 +4,4 @@
 //! `discover → load → lint → plan → registry → reconcile → write`.
 
 pub mod model;
+pub mod registry;
