@@ -130,7 +130,7 @@ impl Registry {
                 }
             };
             let reply = self
-                .exchange(http, count, make, method == Method::GET)
+                .exchange(http, count, make, method == Method::GET, http.retry.retries)
                 .await
                 .map_err(|err| LookupError::Other(describe(&method, &url, &err)))?;
             if reply.status == 401 {
@@ -169,7 +169,13 @@ impl Registry {
             let base = format!("{scheme}://{}", self.host);
             let url = format!("{base}/v2/");
             let make = || self.client(http).get(&url);
-            let reply = match self.exchange(http, count, make, false).await {
+            // With plain HTTP to fall back on, an HTTPS failure moves on at once, as OpenShift does.
+            let retries = if self.insecure && scheme == "https" {
+                0
+            } else {
+                http.retry.retries
+            };
+            let reply = match self.exchange(http, count, make, false, retries).await {
                 Ok(reply) => reply,
                 Err(err) => {
                     failure = describe(&Method::GET, &url, &err);
@@ -324,7 +330,7 @@ impl Registry {
             }
         };
         let reply = self
-            .exchange(http, count, make, true)
+            .exchange(http, count, make, true, http.retry.retries)
             .await
             .map_err(|err| TokenError::Failed(format!("unable to fetch token: {}", cause(&err))))?;
         match reply.status {
@@ -361,6 +367,7 @@ impl Registry {
         count: &Counter,
         make: impl Fn() -> RequestBuilder,
         read_body: bool,
+        retries: u32,
     ) -> Result<Reply, reqwest::Error> {
         let mut attempt = 0;
         loop {
@@ -396,14 +403,13 @@ impl Registry {
                 }
                 Err(err) => {
                     tracing::debug!(host = %self.host, error = %cause(err), attempt, "transport failure");
-                    if !(err.is_timeout() || err.is_connect() || err.is_body() || err.is_request())
-                    {
+                    if !transient(err) {
                         return result;
                     }
                     None
                 }
             };
-            if attempt >= http.retry.retries {
+            if attempt >= retries {
                 return result;
             }
             tokio::time::sleep(http.retry.delay(attempt, retry_after)).await;
@@ -431,6 +437,25 @@ fn basic(username: &str, password: &str) -> HeaderValue {
 fn sensitive(mut value: HeaderValue) -> HeaderValue {
     value.set_sensitive(true);
     value
+}
+
+/// Timeouts, resets, refused connections and cut-off bodies may pass; TLS verdicts will not.
+fn transient(err: &reqwest::Error) -> bool {
+    if err.is_builder() || err.is_redirect() || err.is_status() {
+        return false;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = source {
+        let inner = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        if current.is::<rustls::Error>() || inner.is_some_and(|e| e.is::<rustls::Error>()) {
+            return false;
+        }
+        source = current.source();
+    }
+    true
 }
 
 /// `Get "url": cause`, close to the Go client's wording.
