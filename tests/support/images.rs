@@ -4,8 +4,8 @@
 //! Blobs are tiny: one layer per repository (pushed once) and one config per image, so hundreds of
 //! images push in seconds over a kept-alive client.
 
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 use streamlock::registry::{DOCKER_LIST, DOCKER_SCHEMA2, OCI_INDEX, OCI_MANIFEST};
@@ -82,7 +82,8 @@ pub struct Pusher {
     client: reqwest::Client,
     base: String,
     login: Option<(String, String)>,
-    layers_pushed: Mutex<HashSet<String>>,
+    /// One upload of each repository's layer, awaited by every image of that repository.
+    layers: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<()>>>>,
     /// Mixed into every config, so pushing the same tag with another seed moves it.
     pub seed: String,
 }
@@ -108,7 +109,7 @@ impl Pusher {
             client: builder.build().expect("push client"),
             base: registry.base_url(),
             login: registry.login.clone(),
-            layers_pushed: Mutex::default(),
+            layers: Mutex::default(),
             seed: "1".into(),
         }
     }
@@ -169,14 +170,17 @@ impl Pusher {
     ) -> (String, &'static str, Vec<u8>) {
         let layer = format!("layer of {repo}").into_bytes();
         let layer_digest = sha256(&layer);
-        let first = self
-            .layers_pushed
+        let once = self
+            .layers
             .lock()
             .expect("lock")
-            .insert(repo.to_owned());
-        if first {
+            .entry(repo.to_owned())
+            .or_default()
+            .clone();
+        once.get_or_init(|| async {
             self.blob(repo, &layer).await;
-        }
+        })
+        .await;
         let config = serde_json::to_vec(&serde_json::json!({
             "architecture": architecture, "os": os, "variant": variant,
             "config": {"Labels": {"test.image": format!("{repo}:{tag} seed {}", self.seed)}},

@@ -1,5 +1,5 @@
 //! A real registry process for one test: `docker-registry serve` on a free 127.0.0.1 port with its own
-//! temporary storage, plain HTTP or TLS (a CA made for it with the `openssl` CLI) with optional
+//! storage (the in-memory driver: nothing to clean up, and pushes do no disk I/O), plain HTTP or TLS (a CA made for it with the `openssl` CLI) with optional
 //! htpasswd basic auth (`htpasswd -Bbn`). Killed when dropped.
 //!
 //! The binary is `docker-registry` from `PATH`, or `$STREAMLOCK_DOCKER_REGISTRY`.
@@ -48,8 +48,7 @@ impl TestRegistry {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let mut config = format!(
-            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {data}\n  cache:\n    blobdescriptor: inmemory\nhttp:\n  addr: {addr}\n  secret: test-secret\n",
-            data = root.join("data").display()
+            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: false\nstorage:\n  inmemory: {{}}\nhttp:\n  addr: {addr}\n  secret: test-secret\n"
         );
         let ca_file = options.tls.then(|| {
             let (ca, cert, key) = make_certificates(root);
