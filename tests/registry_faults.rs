@@ -451,3 +451,74 @@ async fn error_codes_quota_and_mirrors() {
     );
     assert_eq!((after.requests, server.requests().len()), (0, before));
 }
+
+/// Credentials refused by the token service: OpenShift retries anonymously; a public repository still
+/// resolves, a private one reports the refusal in its own words. An identity token is exchanged with
+/// the OAuth2 refresh-token POST.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_credentials_and_identity_tokens() {
+    let server = FaultServer::start(|r: &Request| {
+        let host = r.header("host").unwrap_or("").to_owned();
+        let challenge = format!(r#"Bearer realm="http://{host}/token",service="fake""#);
+        let authorization = r.header("authorization").unwrap_or("");
+        match (r.method.as_str(), r.path.as_str()) {
+            (_, "/v2/") => Action::status(401).header("www-authenticate", &challenge),
+            ("POST", "/token") => Action::json(200, r#"{"access_token":"OAUTH"}"#),
+            (_, path) if path.starts_with("/token?") && authorization.starts_with("Basic ") => {
+                Action::json(401, r#"{"details":"incorrect username or password"}"#)
+            }
+            (_, path) if path.starts_with("/token?") => Action::json(200, r#"{"token":"ANON"}"#),
+            (_, path) if path.starts_with("/v2/public/") || authorization == "Bearer OAUTH" => {
+                Action::manifest(DOCKER_SCHEMA2, MANIFEST, Some(&sha256(MANIFEST)))
+            }
+            _ => Action::status(401).header("www-authenticate", &challenge),
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp");
+    let write = |name: &str, entry: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(r#"{{"auths":{{"{}":{entry}}}}}"#, server.addr),
+        )
+        .expect("write");
+        path
+    };
+    let wrong = write("wrong.json", r#"{"username":"u","password":"wrong"}"#);
+    let wrong = resolver(Config {
+        credentials: streamlock::registry::Credentials::load(&[wrong], &[]).expect("creds"),
+        ..Config::default()
+    });
+    let public = wrong
+        .resolve(&lookup(&server.addr, "public/app", "v1"))
+        .await;
+    assert_eq!(image(&public), sha256(MANIFEST));
+    let private = wrong
+        .resolve(&lookup(&server.addr, "private/app", "v1"))
+        .await;
+    assert_eq!(
+        private.outcome,
+        Outcome::Failed {
+            reason: Reason::Unauthorized,
+            message: format!(
+                "incorrect username or password for image \"{}/private/app:v1\"",
+                server.addr
+            ),
+        }
+    );
+
+    let oauth = write("oauth.json", r#"{"identitytoken":"REFRESH"}"#);
+    let oauth = resolver(Config {
+        credentials: streamlock::registry::Credentials::load(&[oauth], &[]).expect("creds"),
+        ..Config::default()
+    });
+    let answer = oauth
+        .resolve(&lookup(&server.addr, "private/app", "v1"))
+        .await;
+    assert_eq!(image(&answer), sha256(MANIFEST));
+    assert_eq!(
+        server.count(|r| r.method == "POST" && r.path == "/token"),
+        1
+    );
+}
