@@ -6,13 +6,14 @@
 pub mod cli;
 pub mod commands;
 pub mod discover;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod logging;
 pub mod model;
 pub mod plan;
 pub mod reconcile;
+pub mod registry;
+pub mod repo;
 pub mod report;
 pub mod write;
-pub mod repo;
-pub mod import;

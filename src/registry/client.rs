@@ -1,0 +1,518 @@
+//! HTTP to one registry: the `/v2/` ping (once), authorization on every request, retries.
+//!
+//! Each registry (per host, and per secure/insecure, since an insecure tag may reach a host that other
+//! tags reach securely) has one [`Registry`]: its endpoint after the ping, its bearer tokens, its pull
+//! quota and its concurrency limit. The connection pools live in the two shared `reqwest` clients.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
+use reqwest::{Method, RequestBuilder};
+use tokio::sync::{OnceCell, Semaphore};
+
+use super::auth::{Challenge, Token, TokenCache, parse_challenge};
+use super::credentials::{Credential, Credentials};
+use super::error::LookupError;
+use super::manifest;
+use super::quota::Quota;
+use super::retry::{RetryPolicy, parse_retry_after, retryable_status};
+
+/// The largest body read (manifests are limited to 4 MiB by registries; error bodies are small).
+const MAX_BODY: usize = 8 << 20;
+
+/// Requests made on behalf of one lookup.
+#[derive(Default)]
+pub struct Counter(AtomicU32);
+
+impl Counter {
+    fn bump(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// What every registry shares: the HTTP clients, the request policy and the credentials.
+pub struct Http {
+    pub secure: reqwest::Client,
+    /// Skips certificate verification: only for insecure tags and `--insecure-registry` hosts.
+    pub insecure: reqwest::Client,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    pub credentials: Credentials,
+}
+
+/// A response, its body read (empty for `HEAD`).
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+struct Endpoint {
+    /// `https://host` or, for an insecure registry that only speaks HTTP, `http://host`.
+    base: String,
+    challenge: Challenge,
+}
+
+pub struct Registry {
+    host: String,
+    insecure: bool,
+    endpoint: OnceCell<Result<Endpoint, LookupError>>,
+    tokens: TokenCache,
+    pub quota: Quota,
+    pub permits: Semaphore,
+}
+
+/// The authorization a request carried, to tell what a 401 means.
+#[derive(Default)]
+struct Sent {
+    header: Option<HeaderValue>,
+    token: Option<String>,
+    credentials_rejected: bool,
+}
+
+impl Registry {
+    pub fn new(host: &str, insecure: bool, per_registry: usize, quota_floor: u32) -> Self {
+        Registry {
+            host: host.to_owned(),
+            insecure,
+            endpoint: OnceCell::new(),
+            tokens: TokenCache::default(),
+            quota: Quota::new(quota_floor),
+            permits: Semaphore::new(per_registry.max(1)),
+        }
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// `GET` or `HEAD` of `/v2/<repository>/manifests/<reference>` with the full Accept list.
+    pub async fn manifest(
+        &self,
+        http: &Http,
+        method: Method,
+        repository: &str,
+        reference: &str,
+        count: &Counter,
+    ) -> Result<Reply, LookupError> {
+        let endpoint = self
+            .endpoint
+            .get_or_init(|| self.ping(http, count))
+            .await
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let url = format!("{}/v2/{repository}/manifests/{reference}", endpoint.base);
+        let scope = format!("repository:{repository}:pull");
+        let client = self.client(http);
+        let mut stale: Option<String> = None;
+        loop {
+            let sent = self
+                .authorize(http, endpoint, &scope, repository, stale.as_deref(), count)
+                .await?;
+            let make = || {
+                let request = client
+                    .request(method.clone(), &url)
+                    .header(ACCEPT, manifest::ACCEPT);
+                match &sent.header {
+                    Some(value) => request.header(AUTHORIZATION, value.clone()),
+                    None => request,
+                }
+            };
+            let reply = self
+                .exchange(http, count, make, method == Method::GET, http.retry.retries)
+                .await
+                .map_err(|err| LookupError::Other(describe(&method, &url, &err)))?;
+            if reply.status == 401 {
+                // A bearer token may expire or be revoked mid-run: fetch a new one, once.
+                if stale.is_none() && sent.token.is_some() {
+                    stale = sent.token;
+                    continue;
+                }
+                return Err(if sent.credentials_rejected {
+                    LookupError::BadCredentials
+                } else {
+                    LookupError::Unauthorized
+                });
+            }
+            return Ok(reply);
+        }
+    }
+
+    fn client<'h>(&self, http: &'h Http) -> &'h reqwest::Client {
+        if self.insecure {
+            &http.insecure
+        } else {
+            &http.secure
+        }
+    }
+
+    /// The v2 check and the auth challenge, as OpenShift's client does it; an insecure registry that
+    /// fails over HTTPS at the transport level is tried over plain HTTP.
+    async fn ping(&self, http: &Http, count: &Counter) -> Result<Endpoint, LookupError> {
+        let mut schemes = vec!["https"];
+        if self.insecure {
+            schemes.push("http");
+        }
+        let mut failure = String::new();
+        for scheme in schemes {
+            let base = format!("{scheme}://{}", self.host);
+            let url = format!("{base}/v2/");
+            let make = || self.client(http).get(&url);
+            // With plain HTTP to fall back on, an HTTPS failure moves on at once, as OpenShift does.
+            let retries = if self.insecure && scheme == "https" {
+                0
+            } else {
+                http.retry.retries
+            };
+            let reply = match self.exchange(http, count, make, false, retries).await {
+                Ok(reply) => reply,
+                Err(err) => {
+                    failure = describe(&Method::GET, &url, &err);
+                    continue;
+                }
+            };
+            let speaks_v2 = reply
+                .headers
+                .contains_key("docker-distribution-api-version")
+                || matches!(reply.status, 200..=299 | 401 | 403);
+            if !speaks_v2 {
+                return Err(LookupError::other(format!(
+                    "the registry at {base} does not support v2 API (status {})",
+                    reply.status
+                )));
+            }
+            let challenge = reply
+                .header(WWW_AUTHENTICATE.as_str())
+                .filter(|_| reply.status == 401)
+                .map_or(Challenge::Anonymous, parse_challenge);
+            tracing::debug!(host = %self.host, %base, ?challenge, "pinged");
+            return Ok(Endpoint { base, challenge });
+        }
+        Err(LookupError::Other(failure))
+    }
+
+    async fn authorize(
+        &self,
+        http: &Http,
+        endpoint: &Endpoint,
+        scope: &str,
+        repository: &str,
+        stale: Option<&str>,
+        count: &Counter,
+    ) -> Result<Sent, LookupError> {
+        match &endpoint.challenge {
+            Challenge::Anonymous => Ok(Sent::default()),
+            Challenge::Basic => Ok(Sent {
+                header: match http.credentials.find(&self.host, repository).await {
+                    Some(Credential::Basic { username, password }) => {
+                        Some(basic(&username, &password))
+                    }
+                    _ => None,
+                },
+                ..Sent::default()
+            }),
+            Challenge::Bearer { realm, service } => {
+                let fetch = async || {
+                    let credential = http.credentials.find(&self.host, repository).await;
+                    let first = self
+                        .fetch_token(
+                            http,
+                            realm,
+                            service.as_deref(),
+                            scope,
+                            credential.as_ref(),
+                            count,
+                        )
+                        .await;
+                    match (first, credential) {
+                        // OpenShift retries without credentials when they are refused (ISI:341-369).
+                        (Err(TokenError::Refused { wrong_password }), Some(_)) => self
+                            .fetch_token(http, realm, service.as_deref(), scope, None, count)
+                            .await
+                            .map(|token| Token {
+                                credentials_rejected: true,
+                                ..token
+                            })
+                            .map_err(|_| {
+                                if wrong_password {
+                                    LookupError::BadCredentials
+                                } else {
+                                    LookupError::Unauthorized
+                                }
+                            }),
+                        (Err(TokenError::Refused { .. }), None) => Err(LookupError::Unauthorized),
+                        (Err(TokenError::Failed(text)), _) => Err(LookupError::Other(text)),
+                        (Ok(token), _) => Ok(token),
+                    }
+                };
+                let token = self.tokens.get(scope, stale, fetch).await?;
+                let header = HeaderValue::from_str(&format!("Bearer {}", token.value))
+                    .map_err(|_| LookupError::other("token service returned an unusable token"))?;
+                Ok(Sent {
+                    header: Some(sensitive(header)),
+                    token: Some(token.value),
+                    credentials_rejected: token.credentials_rejected,
+                })
+            }
+        }
+    }
+
+    /// One token from the realm: `GET` (anonymous or Basic), or the OAuth2 refresh-token `POST` for an
+    /// identity token.
+    async fn fetch_token(
+        &self,
+        http: &Http,
+        realm: &str,
+        service: Option<&str>,
+        scope: &str,
+        credential: Option<&Credential>,
+        count: &Counter,
+    ) -> Result<Token, TokenError> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            #[serde(default)]
+            token: Option<String>,
+            #[serde(default)]
+            access_token: Option<String>,
+            #[serde(default)]
+            expires_in: Option<u64>,
+        }
+        let mut url = reqwest::Url::parse(realm)
+            .map_err(|_| TokenError::Failed(format!("invalid token realm {realm:?}")))?;
+        let client = self.client(http);
+        let make: Box<dyn Fn() -> RequestBuilder + Send + Sync> = match credential {
+            Some(Credential::IdentityToken(refresh)) => {
+                let mut form =
+                    reqwest::Url::parse("x:").map_err(|e| TokenError::Failed(e.to_string()))?;
+                form.query_pairs_mut()
+                    .append_pair("grant_type", "refresh_token")
+                    .append_pair("refresh_token", refresh)
+                    .append_pair("client_id", "streamlock")
+                    .append_pair("scope", scope)
+                    .extend_pairs(service.map(|s| ("service", s)));
+                let body = form.query().unwrap_or("").to_owned();
+                let url = url.clone();
+                Box::new(move || {
+                    client
+                        .post(url.clone())
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(body.clone())
+                })
+            }
+            basic_or_none => {
+                url.query_pairs_mut()
+                    .append_pair("scope", scope)
+                    .extend_pairs(service.map(|s| ("service", s)));
+                let header = match basic_or_none {
+                    Some(Credential::Basic { username, password }) => {
+                        Some(basic(username, password))
+                    }
+                    _ => None,
+                };
+                Box::new(move || {
+                    let request = client.get(url.clone());
+                    match &header {
+                        Some(value) => request.header(AUTHORIZATION, value.clone()),
+                        None => request,
+                    }
+                })
+            }
+        };
+        let reply = self
+            .exchange(http, count, make, true, http.retry.retries)
+            .await
+            .map_err(|err| TokenError::Failed(format!("unable to fetch token: {}", cause(&err))))?;
+        match reply.status {
+            200..=299 => {}
+            401 | 403 => {
+                let text = String::from_utf8_lossy(&reply.body).to_ascii_lowercase();
+                return Err(TokenError::Refused {
+                    wrong_password: text.contains("incorrect username or password"),
+                });
+            }
+            status => {
+                return Err(TokenError::Failed(format!(
+                    "unable to fetch token: unexpected status code {status}"
+                )));
+            }
+        }
+        let answer: Answer = serde_json::from_slice(&reply.body)
+            .map_err(|_| TokenError::Failed("unable to fetch token: unreadable answer".into()))?;
+        let value = answer
+            .token
+            .or(answer.access_token)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                TokenError::Failed("unable to fetch token: no token in answer".into())
+            })?;
+        Ok(Token::new(value, answer.expires_in, false))
+    }
+
+    /// Sends a request, retrying 429/5xx answers and transport failures (timeouts, resets, truncated
+    /// bodies) with backoff. Returns the last answer, whatever its status, or the last transport error.
+    async fn exchange(
+        &self,
+        http: &Http,
+        count: &Counter,
+        make: impl Fn() -> RequestBuilder,
+        read_body: bool,
+        retries: u32,
+    ) -> Result<Reply, reqwest::Error> {
+        let mut attempt = 0;
+        loop {
+            count.bump();
+            let result = async {
+                let mut response = make().timeout(http.timeout).send().await?;
+                let status = response.status().as_u16();
+                let headers = std::mem::take(response.headers_mut());
+                let mut body = Vec::new();
+                if read_body {
+                    while let Some(chunk) = response.chunk().await? {
+                        if body.len() + chunk.len() > MAX_BODY {
+                            break;
+                        }
+                        body.extend_from_slice(&chunk);
+                    }
+                }
+                Ok::<_, reqwest::Error>(Reply {
+                    status,
+                    headers,
+                    body,
+                })
+            }
+            .await;
+            let retry_after = match &result {
+                Ok(reply) => {
+                    self.quota.observe(&reply.headers);
+                    tracing::debug!(host = %self.host, status = reply.status, attempt, "answer");
+                    if !retryable_status(reply.status) {
+                        return result;
+                    }
+                    reply.header("retry-after").and_then(parse_retry_after)
+                }
+                Err(err) => {
+                    tracing::debug!(host = %self.host, error = %cause(err), attempt, "transport failure");
+                    if !transient(err) {
+                        return result;
+                    }
+                    None
+                }
+            };
+            if attempt >= retries {
+                return result;
+            }
+            tokio::time::sleep(http.retry.delay(attempt, retry_after)).await;
+            attempt += 1;
+        }
+    }
+}
+
+enum TokenError {
+    Refused { wrong_password: bool },
+    Failed(String),
+}
+
+fn basic(username: &str, password: &str) -> HeaderValue {
+    use base64::Engine as _;
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+    // base64 output is always a valid header value.
+    let value =
+        HeaderValue::from_str(&format!("Basic {encoded}")).unwrap_or(HeaderValue::from_static(""));
+    sensitive(value)
+}
+
+/// Marks a header value so that no debug output of the request shows it.
+fn sensitive(mut value: HeaderValue) -> HeaderValue {
+    value.set_sensitive(true);
+    value
+}
+
+/// Timeouts, resets, refused connections and cut-off bodies may pass; TLS verdicts will not.
+fn transient(err: &reqwest::Error) -> bool {
+    if err.is_builder() || err.is_redirect() || err.is_status() {
+        return false;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = source {
+        let inner = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        if current.is::<rustls::Error>() || inner.is_some_and(|e| e.is::<rustls::Error>()) {
+            return false;
+        }
+        source = current.source();
+    }
+    true
+}
+
+/// `Get "url": cause`, close to the Go client's wording.
+fn describe(method: &Method, url: &str, err: &reqwest::Error) -> String {
+    let verb = match *method {
+        Method::HEAD => "Head",
+        Method::POST => "Post",
+        _ => "Get",
+    };
+    format!("{verb} \"{url}\": {}", cause(err))
+}
+
+/// The innermost cause of a transport error, which is what a user can act on.
+fn cause(err: &reqwest::Error) -> String {
+    if err.is_timeout() {
+        return "timeout awaiting response".into();
+    }
+    let mut source: &dyn std::error::Error = err;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    let text = source.to_string();
+    if text.contains("InvalidContentType") {
+        // rustls' view of a plain-HTTP answer to a TLS hello.
+        return "http: server gave HTTP response to HTTPS client".into();
+    }
+    text
+}
+
+impl Http {
+    /// Builds the two clients. `roots` are extra trusted CAs (`--ca-file`), added to the system's.
+    pub fn new(
+        roots: Vec<reqwest::Certificate>,
+        timeout: Duration,
+        retry: RetryPolicy,
+        user_agent: &str,
+        credentials: Credentials,
+    ) -> Result<Self, reqwest::Error> {
+        let builder = || {
+            reqwest::Client::builder()
+                .user_agent(user_agent)
+                .connect_timeout(timeout)
+                .pool_idle_timeout(Duration::from_secs(60))
+                .tcp_nodelay(true)
+        };
+        let secure = if roots.is_empty() {
+            builder().build()?
+        } else {
+            builder().tls_certs_merge(roots).build()?
+        };
+        let insecure = builder().tls_danger_accept_invalid_certs(true).build()?;
+        Ok(Http {
+            secure,
+            insecure,
+            timeout,
+            retry,
+            credentials,
+        })
+    }
+}

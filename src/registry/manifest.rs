@@ -1,0 +1,142 @@
+//! Manifest media types, digests of bodies, and the importer's choice of a list child.
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::Platform;
+
+pub const DOCKER_SCHEMA2: &str = "application/vnd.docker.distribution.manifest.v2+json";
+pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
+pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+
+/// Every manifest type the importer accepts. Leaving out the OCI types makes distribution answer 404 for
+/// an OCI manifest; leaving out the list types makes it answer the amd64 child instead of the list.
+pub const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+application/vnd.docker.distribution.manifest.list.v2+json, \
+application/vnd.oci.image.manifest.v1+json, \
+application/vnd.docker.distribution.manifest.v2+json, \
+application/vnd.docker.distribution.manifest.v1+prettyjws, \
+application/json";
+
+/// The media type without parameters (`; charset=…`).
+pub fn essence(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or("").trim()
+}
+
+pub fn is_list(media_type: &str) -> bool {
+    media_type == DOCKER_LIST || media_type == OCI_INDEX
+}
+
+/// `sha256:<hex>` of `body`.
+pub fn sha256_digest(body: &[u8]) -> String {
+    let hash = Sha256::digest(body);
+    let mut out = String::with_capacity(71);
+    out.push_str("sha256:");
+    for byte in hash {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+/// Whether `text` is a well-formed `sha256:` digest (the only algorithm OpenShift accepts).
+pub fn is_sha256_digest(text: &str) -> bool {
+    text.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+#[derive(Deserialize)]
+struct ListBody {
+    #[serde(default)]
+    manifests: Vec<ListEntry>,
+}
+
+#[derive(Deserialize)]
+struct ListEntry {
+    digest: String,
+    #[serde(rename = "mediaType", default)]
+    media_type: String,
+    #[serde(default)]
+    platform: Option<EntryPlatform>,
+}
+
+#[derive(Deserialize)]
+struct EntryPlatform {
+    #[serde(default)]
+    os: String,
+    #[serde(default)]
+    architecture: String,
+}
+
+/// The child a Legacy import records: the first entry matching each preference in turn, then the first
+/// entry. `Err` carries the text OpenShift would report.
+pub fn choose_child(body: &[u8], preferences: &[&Platform]) -> Result<(String, String), String> {
+    let list: ListBody = serde_json::from_slice(body)
+        .map_err(|err| format!("unable to parse manifest list: {err}"))?;
+    let pick = preferences
+        .iter()
+        .find_map(|want| {
+            list.manifests.iter().find(|entry| {
+                entry
+                    .platform
+                    .as_ref()
+                    .is_some_and(|p| want.matches(&p.os, &p.architecture))
+            })
+        })
+        .or_else(|| list.manifests.first())
+        .ok_or_else(|| "manifest list has no manifests".to_owned())?;
+    if !is_sha256_digest(&pick.digest) {
+        return Err(format!(
+            "invalid digest in manifest list: {:?}",
+            pick.digest
+        ));
+    }
+    Ok((pick.digest.clone(), pick.media_type.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = r#"{"schemaVersion":2,"manifests":[
+        {"mediaType":"m1","digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","platform":{"os":"linux","architecture":"arm64","variant":"v8"}},
+        {"mediaType":"m2","digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","platform":{"os":"linux","architecture":"amd64"}},
+        {"mediaType":"m3","digest":"sha256:3333333333333333333333333333333333333333333333333333333333333333","platform":{"os":"linux","architecture":"s390x"}}]}"#;
+
+    #[test]
+    fn preference_order_then_amd64_then_first() {
+        let s390x = Platform::new("linux", "s390x");
+        let amd64 = Platform::linux_amd64();
+        let windows = Platform::new("windows", "amd64");
+        let pick = |prefs: &[&Platform]| choose_child(LIST.as_bytes(), prefs).map(|c| c.1);
+        assert_eq!(pick(&[&s390x, &amd64]), Ok("m3".into()));
+        assert_eq!(pick(&[&windows, &amd64]), Ok("m2".into()));
+        assert_eq!(pick(&[&windows]), Ok("m1".into()));
+        let arm_v7 = Platform {
+            variant: Some("v7".into()),
+            ..Platform::new("linux", "arm64")
+        };
+        assert_eq!(pick(&[&arm_v7]), Ok("m1".into()), "variant is ignored");
+    }
+
+    #[test]
+    fn bad_lists_are_errors_not_panics() {
+        assert!(choose_child(b"{", &[]).is_err());
+        assert!(choose_child(br#"{"manifests":[]}"#, &[]).is_err());
+        assert!(choose_child(br#"{"manifests":[{"digest":"md5:x"}]}"#, &[]).is_err());
+    }
+
+    #[test]
+    fn digest_of_body() {
+        assert_eq!(
+            sha256_digest(b""),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert!(is_sha256_digest(&sha256_digest(b"x")));
+        assert!(!is_sha256_digest("sha256:ABC"));
+    }
+}

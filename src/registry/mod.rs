@@ -1,0 +1,159 @@
+//! The distribution-protocol engine: turns plain lookups (registry, repository, tag or digest) into the
+//! digests OpenShift's importer would record, with as few requests as possible.
+//!
+//! Nothing here knows YAML or ImageStreams. The planner hands over [`Lookup`]s; [`Resolver::resolve_all`]
+//! answers each with a [`LookupResult`], in the same order.
+//!
+//! Request budget per lookup once a registry is warm: one `HEAD` of the manifest; a `GET` only for a
+//! Legacy import of a list (the child must be chosen from the body), for a registry that omits
+//! `Docker-Content-Digest`, or to read the error code behind a `404`. Each registry is pinged once, and
+//! each bearer scope costs one token fetch however many lookups need it at the same time.
+
+mod auth;
+mod client;
+mod credentials;
+mod error;
+mod manifest;
+mod mirrors;
+mod quota;
+mod resolver;
+mod retry;
+mod yaml;
+
+pub use credentials::{Credential, CredentialError, Credentials};
+pub use manifest::{DOCKER_LIST, DOCKER_SCHEMA2, OCI_INDEX, OCI_MANIFEST};
+pub use mirrors::{MirrorError, MirrorKind, MirrorRule};
+pub use resolver::{Config, ConfigError, Resolver};
+pub use retry::RetryPolicy;
+
+/// How a manifest list (or OCI index) is imported, as `importPolicy.importMode` says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ImportMode {
+    /// One child is chosen by platform and recorded (OpenShift's default, also for `""`).
+    #[default]
+    Legacy,
+    /// The list itself is recorded.
+    PreserveOriginal,
+}
+
+impl ImportMode {
+    /// The spelling used in OpenShift's messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportMode::Legacy => "Legacy",
+            ImportMode::PreserveOriginal => "PreserveOriginal",
+        }
+    }
+}
+
+/// A platform as manifest lists describe it. Matching uses `os` and `architecture` only, as OpenShift does.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Platform {
+    pub os: String,
+    pub architecture: String,
+    pub variant: Option<String>,
+}
+
+impl Platform {
+    pub fn new(os: &str, architecture: &str) -> Self {
+        Platform {
+            os: os.to_owned(),
+            architecture: architecture.to_owned(),
+            variant: None,
+        }
+    }
+
+    /// `linux/amd64`, the importer's fallback choice.
+    pub fn linux_amd64() -> Self {
+        Platform::new("linux", "amd64")
+    }
+
+    /// Parses `OS/ARCH[/VARIANT]` (the `--platform` flag).
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.split('/');
+        let os = parts.next().filter(|s| !s.is_empty())?;
+        let architecture = parts.next().filter(|s| !s.is_empty())?;
+        let variant = parts.next().map(str::to_owned);
+        if parts.next().is_some() || variant.as_deref() == Some("") {
+            return None;
+        }
+        Some(Platform {
+            os: os.to_owned(),
+            architecture: architecture.to_owned(),
+            variant,
+        })
+    }
+
+    fn matches(&self, os: &str, architecture: &str) -> bool {
+        self.os == os && self.architecture == architecture
+    }
+}
+
+/// One manifest to resolve.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Lookup {
+    /// `host[:port]` to contact; Docker Hub already mapped to `registry-1.docker.io`.
+    pub registry: String,
+    /// `namespace/name` as in `/v2/<repository>/manifests/`.
+    pub repository: String,
+    /// A tag, or a `sha256:…` digest.
+    pub reference: String,
+    pub mode: ImportMode,
+    /// The tag's `prefer-os`/`prefer-arch` annotations, if any. Digest lookups ignore it, as OpenShift does.
+    pub prefer: Option<Platform>,
+    /// The tag's `importPolicy.insecure`.
+    pub insecure: bool,
+    /// The reference as OpenShift names it in messages (`R`), e.g. `docker.io/library/mysql:8`.
+    pub display: String,
+}
+
+impl Lookup {
+    fn by_digest(&self) -> bool {
+        self.reference.starts_with("sha256:")
+    }
+}
+
+/// The failure reasons OpenShift writes into the `ImportSuccess` condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    NotFound,
+    Unauthorized,
+    InternalError,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NotFound => "NotFound",
+            Reason::Unauthorized => "Unauthorized",
+            Reason::InternalError => "InternalError",
+        }
+    }
+}
+
+/// What one lookup came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Found {
+        /// The `sha256:…` OpenShift records as `image` (in Legacy mode the chosen child of a list).
+        image: String,
+        /// The media type of the manifest `image` names.
+        media_type: String,
+        /// `host/repository` of the mirror that answered, when it was not the source.
+        mirror: Option<String>,
+    },
+    Failed {
+        reason: Reason,
+        /// OpenShift's exact condition message.
+        message: String,
+    },
+    /// Not attempted, e.g. the registry's pull quota ran low.
+    Skipped { why: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupResult {
+    pub outcome: Outcome,
+    /// HTTP requests made for this lookup (shared pings and token fetches are counted once, by whoever made them).
+    pub requests: u32,
+}

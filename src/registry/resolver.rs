@@ -1,0 +1,355 @@
+//! Resolving lookups: mirrors in order, limits, and the HEAD-first manifest protocol.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::time::Duration;
+
+use reqwest::Method;
+use tokio::sync::Semaphore;
+
+use super::client::{Counter, Http, Registry, Reply};
+use super::credentials::Credentials;
+use super::error::{LookupError, from_error_body};
+use super::manifest::{self, choose_child, is_list, is_sha256_digest, sha256_digest};
+use super::mirrors::{MirrorRule, places};
+use super::retry::{RetryPolicy, retryable_status};
+use super::{ImportMode, Lookup, LookupResult, Outcome, Platform};
+
+/// Everything the engine is told by the command line.
+pub struct Config {
+    /// Lookups in flight at once, over all registries (`--jobs`).
+    pub jobs: usize,
+    /// Lookups in flight at once against one registry (`--per-registry`).
+    pub per_registry: usize,
+    /// Limit for one HTTP request, body included (`--timeout`).
+    pub timeout: Duration,
+    /// Retries and backoff (`--retries` sets `retry.retries`).
+    pub retry: RetryPolicy,
+    /// Extra trusted CA certificates, PEM (`--ca-file`).
+    pub ca_files: Vec<PathBuf>,
+    /// Hosts reached without TLS verification, falling back to plain HTTP (`--insecure-registry`).
+    pub insecure_registries: Vec<String>,
+    pub credentials: Credentials,
+    pub mirrors: Vec<MirrorRule>,
+    /// The platform the control plane would run on (`--platform`); Legacy imports prefer it.
+    pub platform: Platform,
+    pub user_agent: String,
+    /// Stop a registry's lookups once its `ratelimit-remaining` is at or below this.
+    pub quota_floor: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            jobs: 64,
+            per_registry: 32,
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            ca_files: Vec::new(),
+            insecure_registries: Vec::new(),
+            credentials: Credentials::none(),
+            mirrors: Vec::new(),
+            platform: Platform::linux_amd64(),
+            user_agent: concat!("streamlock/", env!("CARGO_PKG_VERSION")).to_owned(),
+            quota_floor: 10,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("--ca-file {path}: {why}")]
+    CaFile { path: PathBuf, why: String },
+    #[error("cannot set up HTTP: {0}")]
+    Http(String),
+}
+
+/// Resolves lookups concurrently. Cheap to clone; clones share connections, tokens and limits.
+#[derive(Clone)]
+pub struct Resolver {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: Http,
+    jobs: Semaphore,
+    per_registry: usize,
+    quota_floor: u32,
+    insecure_registries: Vec<String>,
+    mirrors: Vec<MirrorRule>,
+    platform: Platform,
+    registries: Mutex<HashMap<(String, bool), Arc<Registry>>>,
+}
+
+impl Resolver {
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        static CRYPTO: Once = Once::new();
+        // Installs ring as rustls' provider for the process; an embedding program may have done it.
+        CRYPTO.call_once(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        });
+        let mut roots = Vec::new();
+        for path in &config.ca_files {
+            let ca_error = |why: String| ConfigError::CaFile {
+                path: path.clone(),
+                why,
+            };
+            let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+            let certs =
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_error(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(ca_error("no PEM certificate in the file".into()));
+            }
+            roots.extend(certs);
+        }
+        let http = Http::new(
+            roots,
+            config.timeout,
+            config.retry,
+            &config.user_agent,
+            config.credentials,
+        )
+        .map_err(|e| ConfigError::Http(e.to_string()))?;
+        Ok(Resolver {
+            inner: Arc::new(Inner {
+                http,
+                jobs: Semaphore::new(config.jobs.max(1)),
+                per_registry: config.per_registry,
+                quota_floor: config.quota_floor,
+                insecure_registries: config.insecure_registries,
+                mirrors: config.mirrors,
+                platform: config.platform,
+                registries: Mutex::default(),
+            }),
+        })
+    }
+
+    /// Resolves every lookup; the answers come back in the same order. A lookup that appears twice is
+    /// resolved once (its requests are counted on the first copy).
+    pub async fn resolve_all(&self, lookups: Vec<Lookup>) -> Vec<LookupResult> {
+        let mut first_of: HashMap<&Lookup, usize> = HashMap::new();
+        let mut tasks = Vec::new();
+        let mut slots = Vec::with_capacity(lookups.len());
+        for lookup in &lookups {
+            let slot = *first_of.entry(lookup).or_insert_with(|| {
+                let inner = self.inner.clone();
+                let lookup = lookup.clone();
+                tasks.push(tokio::spawn(async move { inner.resolve(&lookup).await }));
+                tasks.len() - 1
+            });
+            slots.push(slot);
+        }
+        let mut answers = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            answers.push(task.await.unwrap_or_else(|err| LookupResult {
+                outcome: LookupError::other(format!("lookup aborted: {err}")).into_outcome(""),
+                requests: 0,
+            }));
+        }
+        let mut seen = vec![false; answers.len()];
+        slots
+            .into_iter()
+            .map(|slot| {
+                let mut answer = answers[slot].clone();
+                if std::mem::replace(&mut seen[slot], true) {
+                    answer.requests = 0;
+                }
+                answer
+            })
+            .collect()
+    }
+
+    /// Resolves one lookup.
+    pub async fn resolve(&self, lookup: &Lookup) -> LookupResult {
+        self.inner.resolve(lookup).await
+    }
+}
+
+impl Inner {
+    fn registry(&self, host: &str, insecure: bool) -> Arc<Registry> {
+        let mut registries = self
+            .registries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        registries
+            .entry((host.to_owned(), insecure))
+            .or_insert_with(|| {
+                Arc::new(Registry::new(
+                    host,
+                    insecure,
+                    self.per_registry,
+                    self.quota_floor,
+                ))
+            })
+            .clone()
+    }
+
+    async fn resolve(&self, lookup: &Lookup) -> LookupResult {
+        let count = Counter::default();
+        let mut failure: Option<LookupError> = None;
+        let mut skipped: Option<String> = None;
+        let by_digest = lookup.by_digest();
+        if by_digest && !is_sha256_digest(&lookup.reference) {
+            return LookupResult {
+                outcome: LookupError::other("invalid checksum digest format")
+                    .into_outcome(&lookup.display),
+                requests: 0,
+            };
+        }
+        for place in places(
+            &self.mirrors,
+            &lookup.registry,
+            &lookup.repository,
+            by_digest,
+        ) {
+            let insecure = lookup.insecure || self.insecure_registries.contains(&place.registry);
+            let registry = self.registry(&place.registry, insecure);
+            if let Some(why) = registry.quota.exhausted(registry.host()) {
+                skipped.get_or_insert(why);
+                continue;
+            }
+            // Registry permit first: waiting for a busy registry must not hold a global slot.
+            let _registry_permit = registry.permits.acquire().await.ok();
+            let _global_permit = self.jobs.acquire().await.ok();
+            match self
+                .lookup_at(&registry, &place.repository, lookup, &count)
+                .await
+            {
+                Ok((image, media_type)) => {
+                    let mirror = place
+                        .mirror
+                        .then(|| format!("{}/{}", place.registry, place.repository));
+                    return LookupResult {
+                        outcome: Outcome::Found {
+                            image,
+                            media_type,
+                            mirror,
+                        },
+                        requests: count.get(),
+                    };
+                }
+                Err(err) => {
+                    tracing::debug!(host = %place.registry, repository = %place.repository, ?err, "lookup failed");
+                    failure = Some(err);
+                }
+            }
+        }
+        let outcome = match (failure, skipped) {
+            (Some(err), _) => err.into_outcome(&lookup.display),
+            (None, Some(why)) => Outcome::Skipped { why },
+            (None, None) => {
+                LookupError::other("no registry to contact").into_outcome(&lookup.display)
+            }
+        };
+        LookupResult {
+            outcome,
+            requests: count.get(),
+        }
+    }
+
+    /// One place: `HEAD`, then a `GET` only when the body is needed. Returns (image, media type).
+    async fn lookup_at(
+        &self,
+        registry: &Registry,
+        repository: &str,
+        lookup: &Lookup,
+        count: &Counter,
+    ) -> Result<(String, String), LookupError> {
+        let http = &self.http;
+        let head = registry
+            .manifest(http, Method::HEAD, repository, &lookup.reference, count)
+            .await?;
+        let body_reply = match head.status {
+            200..=299 => {
+                let media_type = content_type(&head);
+                match head
+                    .header("docker-content-digest")
+                    .filter(|d| is_sha256_digest(d))
+                {
+                    Some(digest) => {
+                        if lookup.by_digest() && digest != lookup.reference {
+                            return Err(integrity(&lookup.reference, digest));
+                        }
+                        if !(lookup.mode == ImportMode::Legacy && is_list(&media_type)) {
+                            return Ok((digest.to_owned(), media_type));
+                        }
+                        // Legacy import of a list: the child is chosen from the body.
+                        let digest = digest.to_owned();
+                        let reply = registry
+                            .manifest(http, Method::GET, repository, &digest, count)
+                            .await?;
+                        return self.answer_from_body(lookup, &reply, Some(&digest));
+                    }
+                    // The registry keeps the digest to itself: it is the hash of the body.
+                    None => {
+                        registry
+                            .manifest(http, Method::GET, repository, &lookup.reference, count)
+                            .await?
+                    }
+                }
+            }
+            // A 429 or 5xx that outlived its retries stays a HEAD: a GET would count against the quota.
+            status if retryable_status(status) => {
+                return Err(LookupError::other(format!(
+                    "unexpected status code {status}"
+                )));
+            }
+            // HEAD answers carry no error body; the error code (MANIFEST_UNKNOWN or NAME_UNKNOWN, …)
+            // decides OpenShift's reason, so read it.
+            _ => {
+                registry
+                    .manifest(http, Method::GET, repository, &lookup.reference, count)
+                    .await?
+            }
+        };
+        if !(200..=299).contains(&body_reply.status) {
+            return Err(from_error_body(body_reply.status, &body_reply.body));
+        }
+        let expected = lookup.by_digest().then_some(lookup.reference.as_str());
+        self.answer_from_body(lookup, &body_reply, expected)
+    }
+
+    /// The answer from a fetched manifest: its digest verified, or the Legacy child of a list.
+    fn answer_from_body(
+        &self,
+        lookup: &Lookup,
+        reply: &Reply,
+        expected: Option<&str>,
+    ) -> Result<(String, String), LookupError> {
+        if !(200..=299).contains(&reply.status) {
+            return Err(from_error_body(reply.status, &reply.body));
+        }
+        let actual = sha256_digest(&reply.body);
+        let announced = reply
+            .header("docker-content-digest")
+            .filter(|d| is_sha256_digest(d));
+        for want in expected.into_iter().chain(announced) {
+            if want != actual {
+                return Err(integrity(want, &actual));
+            }
+        }
+        let media_type = content_type(reply);
+        if lookup.mode == ImportMode::Legacy && is_list(&media_type) {
+            let amd64 = Platform::linux_amd64();
+            // A digest import ignores the tag's preference (IMP:820): control plane's platform, then amd64.
+            let preferred = lookup.prefer.as_ref().filter(|_| !lookup.by_digest());
+            let order: Vec<&Platform> = preferred
+                .into_iter()
+                .chain([&self.platform, &amd64])
+                .collect();
+            return choose_child(&reply.body, &order).map_err(LookupError::Other);
+        }
+        Ok((actual, media_type))
+    }
+}
+
+fn content_type(reply: &Reply) -> String {
+    manifest::essence(reply.header("content-type").unwrap_or("")).to_owned()
+}
+
+fn integrity(want: &str, actual: &str) -> LookupError {
+    LookupError::Other(format!(
+        "content integrity error: the manifest retrieved with digest {want} does not match the digest calculated from the content {actual}"
+    ))
+}
