@@ -1,8 +1,60 @@
 #!/usr/bin/env bash
-# The main job end to end on a sample GitOps repository (examples/gitops): lint it.
+# The main job end to end: start a local registry, push images, then import a sample GitOps
+# repository (examples/gitops) against it and show the diff, write it, move an image, and let the
+# cron-style check find the moved tag. Traffic stays on 127.0.0.1: the manifests name
+# registry.example.com, and a mirror rule sends it to the local registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if ! command -v docker-registry >/dev/null || ! command -v curl >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry curl
+    else
+        echo "demo needs docker-registry and curl (Debian: apt-get install docker-registry curl)" >&2
+        exit 2
+    fi
+fi
+
 cargo build --release --quiet
-bin=target/release/streamlock
-echo "== streamlock lint examples/gitops"
-"$bin" lint examples/gitops || true
+bin=$root/target/release/streamlock
+work=$(mktemp -d)
+. scripts/lib/registry.sh
+start_registry "$work/registry"
+trap 'kill $REGISTRY_PID 2>/dev/null; rm -rf "$work"' EXIT
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "pushing images to the local registry at $REGISTRY"
+push_image runtimes/python 3.12 python-3.12.1 >/dev/null
+push_list shop/frontend 2.4 frontend-2.4 >/dev/null
+push_image library/redis 7 redis-7.2 >/dev/null
+echo "runtimes/python:3.12, shop/frontend:2.4 (amd64 + arm64), library/redis:7"
+
+cp -r examples/gitops "$work/repo"
+cd "$work/repo"
+export SOURCE_DATE_EPOCH=1767225600   # reproducible timestamps in the demo output
+net=(--mirror "registry.example.com=$REGISTRY" --insecure-registry "$REGISTRY")
+
+step "streamlock lint"
+"$bin" lint
+
+step "streamlock import --diff   (what --write would change)"
+"$bin" import --diff "${net[@]}"
+
+step "streamlock import --write --summary summary.md"
+"$bin" import --write --summary "$work/summary.md" "${net[@]}"
+cat "$work/summary.md"
+
+step "streamlock import --check --offline   (the pre-commit hook: status up to date?)"
+"$bin" import --check --offline && echo "status is up to date"
+
+step "a new python 3.12 patch release is pushed; the cron job's check finds it"
+push_image runtimes/python 3.12 python-3.12.2 >/dev/null
+set +e
+"$bin" import --check --scheduled "${net[@]}"
+echo "(exit code $?)"
+set -e
+
+step "streamlock import --scheduled --diff"
+"$bin" import --scheduled --diff "${net[@]}"

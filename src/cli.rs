@@ -55,11 +55,13 @@ pub enum Command {
     )]
     Lint(LintArgs),
     /// Resolve spec tags against their registries and record the digests the way OpenShift would.
-    #[command(after_help = "Examples:\n  streamlock import --diff\n  streamlock import --check --offline          # pre-commit: status up to date?\n  \
+    #[command(
+        after_help = "Examples:\n  streamlock import --diff\n  streamlock import --check --offline          # pre-commit: status up to date?\n  \
                             streamlock import --check                    # PR check: did a tag move?\n  \
                             streamlock import --scheduled --write --summary pr.md   # cron job\n  \
-                            streamlock import --write --mirror registry.redhat.io=mirror.local:5000")]
-    Import(ImportArgs),
+                            streamlock import --write --mirror registry.redhat.io=mirror.local:5000"
+    )]
+    Import(Box<ImportArgs>),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.

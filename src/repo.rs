@@ -37,10 +37,8 @@ impl Repo {
     /// Loads `paths` in parallel. ImageStreams inside Templates are not imported (their values are
     /// placeholders until `oc process`).
     pub fn load(paths: &[PathBuf]) -> Repo {
-        let loaded: Vec<Result<LoadedFile, Unreadable>> = paths
-            .par_iter()
-            .map(|path| load_one(path))
-            .collect();
+        let loaded: Vec<Result<LoadedFile, Unreadable>> =
+            paths.par_iter().map(|path| load_one(path)).collect();
         let mut repo = Repo::default();
         for result in loaded {
             match result {
@@ -49,7 +47,10 @@ impl Repo {
             }
         }
         for (index, file) in repo.files.iter().enumerate() {
-            for (object, found) in load::find_objects(&file.parsed.documents).iter().enumerate() {
+            for (object, found) in load::find_objects(&file.parsed.documents)
+                .iter()
+                .enumerate()
+            {
                 if matches!(found.wrapper, Wrapper::Template(_)) {
                     continue;
                 }

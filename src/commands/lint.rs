@@ -1,52 +1,18 @@
 //! `streamlock lint`.
 
-use std::path::PathBuf;
-
 use super::{Exit, print, use_color};
 use crate::cli::{FailOn, Global, LintArgs};
-use crate::discover;
-use crate::lint::{self, Config, FileReport, LintOptions, Severity, rules};
+use crate::lint::{self, FileReport, LintOptions, Severity, rules};
 use crate::report::{self, Format, Output};
 
 pub fn run(args: LintArgs, global: &Global) -> Exit {
     if let Some(id) = &args.explain {
         return explain(id);
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let config = match &args.config {
-        Some(file) => Config::read(file),
-        None => Config::discover(&paths[0]),
-    };
-    let config = match config {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("streamlock: config: {e}");
-            return Exit::Failure;
-        }
-    };
-    let exclude: Vec<String> = config
-        .exclude
-        .iter()
-        .chain(&args.exclude)
-        .cloned()
-        .collect();
-    let (files, missing) = match discover::discover(&paths, &exclude) {
+    let (config, files) = match super::collect(&args.paths, args.config.as_deref(), &args.exclude) {
         Ok(found) => found,
-        Err(e) => {
-            eprintln!("streamlock: {e}");
-            return Exit::Failure;
-        }
+        Err(exit) => return exit,
     };
-    for m in &missing {
-        eprintln!("streamlock: {}: {}", m.path.display(), m.message);
-    }
-    if !missing.is_empty() && files.is_empty() {
-        return Exit::Failure;
-    }
     let options = LintOptions {
         require_namespace: args.require_namespace,
         templates: args.templates,

@@ -1,9 +1,14 @@
 //! One function per subcommand: arguments in, exit code out.
 
+pub mod import;
 pub mod lint;
 pub mod meta;
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use crate::discover;
+use crate::lint::Config;
 
 use crate::cli::Color;
 
@@ -31,4 +36,38 @@ pub fn use_color(choice: Color) -> bool {
 pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// The configuration and the files a command works on: `.streamlock.yaml` (or `--config`), then
+/// discovery with its excludes. Problems are printed; `Err` means the command cannot run.
+pub fn collect(
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    exclude: &[String],
+) -> Result<(Config, Vec<PathBuf>), Exit> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let config = match config {
+        Some(file) => Config::read(file),
+        None => Config::discover(&paths[0]),
+    }
+    .map_err(|e| {
+        eprintln!("streamlock: config: {e}");
+        Exit::Failure
+    })?;
+    let exclude: Vec<String> = config.exclude.iter().chain(exclude).cloned().collect();
+    let (files, missing) = discover::discover(&paths, &exclude).map_err(|e| {
+        eprintln!("streamlock: {e}");
+        Exit::Failure
+    })?;
+    for m in &missing {
+        eprintln!("streamlock: {}: {}", m.path.display(), m.message);
+    }
+    if !missing.is_empty() && files.is_empty() {
+        return Err(Exit::Failure);
+    }
+    Ok((config, files))
 }

@@ -8,7 +8,9 @@ use super::Outcome;
 use crate::load::{self, Limits};
 use crate::model::imagestream::read_status;
 use crate::repo::Repo;
-use crate::write::{FileEdit, Snapshot, Transaction, TransactionError, status_document, status_path, unified_diff};
+use crate::write::{
+    FileEdit, Snapshot, Transaction, TransactionError, status_document, status_path, unified_diff,
+};
 
 /// A file's old and new content.
 #[derive(Debug)]
@@ -44,13 +46,19 @@ pub fn manifest_changes(repo: &Repo, outcome: &Outcome) -> (Vec<FileChange>, Vec
     (changes, errors)
 }
 
-fn edit_file(repo: &Repo, outcome: &Outcome, file: usize, changed: &[usize]) -> Result<Option<FileChange>, String> {
+fn edit_file(
+    repo: &Repo,
+    outcome: &Outcome,
+    file: usize,
+    changed: &[usize],
+) -> Result<Option<FileChange>, String> {
     let loaded = &repo.files[file];
     let mut edit = FileEdit::new(loaded).map_err(|e| e.to_string())?;
     for &stream in changed.iter().filter(|&&s| repo.streams[s].file == file) {
         let object = repo.object(stream).ok_or("stream vanished from its file")?;
         if let Some(status) = outcome.reconciled[stream].status.as_ref() {
-            edit.set_status(&object, status).map_err(|e| e.to_string())?;
+            edit.set_status(&object, status)
+                .map_err(|e| e.to_string())?;
         }
         for (_, tag, name) in outcome.pins.iter().filter(|(s, _, _)| *s == stream) {
             edit.pin(&object, tag, name).map_err(|e| e.to_string())?;
@@ -96,11 +104,17 @@ pub fn read_status_dir(repo: &mut Repo, dir: &Path) -> Vec<String> {
 }
 
 /// One status file per stream whose status changed.
-pub fn status_dir_changes(repo: &Repo, outcome: &Outcome, dir: &Path) -> (Vec<FileChange>, Vec<String>) {
+pub fn status_dir_changes(
+    repo: &Repo,
+    outcome: &Outcome,
+    dir: &Path,
+) -> (Vec<FileChange>, Vec<String>) {
     let mut changes = Vec::new();
     let mut errors = Vec::new();
     for reconciled in &outcome.reconciled {
-        let Some(status) = &reconciled.status else { continue };
+        let Some(status) = &reconciled.status else {
+            continue;
+        };
         let meta = &repo.streams[reconciled.stream].stream.spec.meta;
         match status_path(dir, &meta.namespace, &meta.name) {
             Ok(path) => changes.push(FileChange {
@@ -108,7 +122,10 @@ pub fn status_dir_changes(repo: &Repo, outcome: &Outcome, dir: &Path) -> (Vec<Fi
                 new: status_document(&meta.name, &meta.namespace, status),
                 path,
             }),
-            Err(e) => errors.push(format!("{}: {e}", repo.path_of(reconciled.stream).display())),
+            Err(e) => errors.push(format!(
+                "{}: {e}",
+                repo.path_of(reconciled.stream).display()
+            )),
         }
     }
     (changes, errors)

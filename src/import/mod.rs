@@ -101,7 +101,11 @@ pub struct Options {
 
 /// Runs the pipeline. `resolve` answers each planned lookup (in order) with an import result and
 /// the number of requests it took.
-pub fn run(repo: &Repo, options: &Options, resolve: impl FnOnce(&[plan::Lookup]) -> Vec<(TagImport, u32)>) -> Outcome {
+pub fn run(
+    repo: &Repo,
+    options: &Options,
+    resolve: impl FnOnce(&[plan::Lookup]) -> Vec<(TagImport, u32)>,
+) -> Outcome {
     let started = Instant::now();
     let streams = repo.plain_streams();
     let plan = plan::plan(&streams, &options.plan);
@@ -109,7 +113,11 @@ pub fn run(repo: &Repo, options: &Options, resolve: impl FnOnce(&[plan::Lookup])
     let (imports, requests): (Vec<TagImport>, Vec<u32>) = answers.into_iter().unzip();
     let results = plan.results(&imports);
     let reconciled = reconcile::reconcile(&streams, &results, &options.now, &options.reconcile);
-    let pins = if options.pin { pins(&streams, &plan, &imports) } else { Vec::new() };
+    let pins = if options.pin {
+        pins(&streams, &plan, &imports)
+    } else {
+        Vec::new()
+    };
     Outcome {
         plan,
         reconciled,
@@ -121,7 +129,11 @@ pub fn run(repo: &Repo, options: &Options, resolve: impl FnOnce(&[plan::Lookup])
 
 /// `from.name` rewritten to `name:tag@digest` for every DockerImage tag that was found and whose
 /// pinned digest differs.
-fn pins(streams: &[plan::Stream], plan: &Plan, imports: &[TagImport]) -> Vec<(usize, String, String)> {
+fn pins(
+    streams: &[plan::Stream],
+    plan: &Plan,
+    imports: &[TagImport],
+) -> Vec<(usize, String, String)> {
     let mut pins = Vec::new();
     for planned in &plan.tags {
         let Some(TagImport::Found { image }) = imports.get(planned.lookup) else {

@@ -14,6 +14,7 @@ mod client;
 mod credentials;
 mod error;
 mod manifest;
+pub mod mirror_config;
 mod mirrors;
 mod quota;
 mod resolver;

@@ -134,9 +134,19 @@ pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], verbose: bool) -
             TagResult::Error { message } => message.clone(),
             TagResult::Skipped { why } => why.clone(),
             TagResult::Updated | TagResult::Unchanged => {
-                let before = line.before.as_ref().map_or("(none)".to_string(), |e| short(&e.image));
-                let after = line.after.as_ref().map_or("(none)".to_string(), |e| short(&e.image));
-                if before == after { after } else { format!("{before} -> {after}") }
+                let before = line
+                    .before
+                    .as_ref()
+                    .map_or("(none)".to_string(), |e| short(&e.image));
+                let after = line
+                    .after
+                    .as_ref()
+                    .map_or("(none)".to_string(), |e| short(&e.image));
+                if before == after {
+                    after
+                } else {
+                    format!("{before} -> {after}")
+                }
             }
         };
         let _ = writeln!(out, "{result:<9} {name}  {}  {detail}", line.from);
@@ -166,12 +176,21 @@ pub fn markdown(repo: &Repo, outcome: &Outcome, lines: &[TagLine]) -> String {
         "{} tags checked: **{} updated**, {} unchanged, {} failed, {} skipped.\n",
         s.tags, s.updated, s.unchanged, s.failed, s.skipped
     );
-    let moved: Vec<&TagLine> = lines.iter().filter(|l| result_name(l) == "updated").collect();
+    let moved: Vec<&TagLine> = lines
+        .iter()
+        .filter(|l| result_name(l) == "updated")
+        .collect();
     if !moved.is_empty() {
-        out.push_str("| stream | tag | from | image | \n|---|---|---|---|\n");
+        out.push_str("| stream | tag | from | image |\n|---|---|---|---|\n");
         for line in moved {
-            let before = line.before.as_ref().map_or("—".to_string(), |e| format!("`{}`", short(&e.image)));
-            let after = line.after.as_ref().map_or("—".to_string(), |e| format!("`{}`", short(&e.image)));
+            let before = line
+                .before
+                .as_ref()
+                .map_or("—".to_string(), |e| format!("`{}`", short(&e.image)));
+            let after = line
+                .after
+                .as_ref()
+                .map_or("—".to_string(), |e| format!("`{}`", short(&e.image)));
             let _ = writeln!(
                 out,
                 "| {} | {} | `{}` | {before} → {after} |",
@@ -182,7 +201,10 @@ pub fn markdown(repo: &Repo, outcome: &Outcome, lines: &[TagLine]) -> String {
         }
         out.push('\n');
     }
-    let failed: Vec<&TagLine> = lines.iter().filter(|l| result_name(l) == "failed").collect();
+    let failed: Vec<&TagLine> = lines
+        .iter()
+        .filter(|l| result_name(l) == "failed")
+        .collect();
     if !failed.is_empty() {
         out.push_str("### Failed\n\n");
         for line in failed {

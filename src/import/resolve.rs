@@ -1,0 +1,106 @@
+//! Answers planned lookups: maps each to a registry lookup (OpenShift's reference grammar and Docker
+//! Hub defaults), runs them through the registry engine, and maps the outcomes back.
+
+use crate::model::reference;
+use crate::plan;
+use crate::reconcile::TagImport;
+use crate::registry::{self, Outcome, Platform, Resolver};
+
+/// Every lookup skipped, for `--offline`.
+pub fn offline(lookups: &[plan::Lookup]) -> Vec<(TagImport, u32)> {
+    let skipped = TagImport::Skipped {
+        why: "offline: not looked up".to_string(),
+    };
+    lookups.iter().map(|_| (skipped.clone(), 0)).collect()
+}
+
+/// Resolves every lookup against its registry (or mirrors). Lookups whose reference OpenShift
+/// would not accept fail with the importer's message without any request.
+pub fn online(
+    lookups: &[plan::Lookup],
+    resolver: &Resolver,
+) -> Result<Vec<(TagImport, u32)>, String> {
+    let mapped: Vec<Result<registry::Lookup, TagImport>> =
+        lookups.iter().map(to_registry).collect();
+    let valid: Vec<registry::Lookup> = mapped
+        .iter()
+        .filter_map(|m| m.as_ref().ok().cloned())
+        .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    let mut results = runtime.block_on(resolver.resolve_all(valid)).into_iter();
+    Ok(mapped
+        .into_iter()
+        .map(|m| match m {
+            Err(invalid) => (invalid, 0),
+            Ok(_) => match results.next() {
+                Some(result) => (from_outcome(result.outcome), result.requests),
+                None => (
+                    TagImport::Skipped {
+                        why: "no answer from the registry engine".into(),
+                    },
+                    0,
+                ),
+            },
+        })
+        .collect())
+}
+
+fn to_registry(lookup: &plan::Lookup) -> Result<registry::Lookup, TagImport> {
+    let parsed = reference::parse(&lookup.reference).map_err(|e| TagImport::Failed {
+        reason: "Invalid".into(),
+        message: format!(
+            " \"\" is invalid: from.name: Invalid value: \"{}\": invalid name: {e}",
+            lookup.reference
+        ),
+    })?;
+    let display = parsed.normalized().map_err(|e| TagImport::Failed {
+        reason: "InternalError".into(),
+        message: format!(
+            "Internal error occurred: unable to parse docker reference {}: {e}",
+            parsed.exact()
+        ),
+    })?;
+    let target = parsed.docker_client_defaults().as_v2();
+    let repository = target.repository();
+    if target.name.is_empty() || repository.is_empty() {
+        return Err(TagImport::Failed {
+            reason: "InternalError".into(),
+            message: format!(
+                "Internal error occurred: {display}: the reference names a registry but no repository"
+            ),
+        });
+    }
+    Ok(registry::Lookup {
+        registry: target.registry,
+        repository,
+        reference: if target.id.is_empty() {
+            target.tag
+        } else {
+            target.id
+        },
+        mode: match lookup.mode {
+            plan::ImportMode::Legacy => registry::ImportMode::Legacy,
+            plan::ImportMode::PreserveOriginal => registry::ImportMode::PreserveOriginal,
+        },
+        prefer: lookup
+            .prefer
+            .as_ref()
+            .map(|p| Platform::new(&p.os, &p.architecture)),
+        insecure: lookup.insecure,
+        display,
+    })
+}
+
+fn from_outcome(outcome: Outcome) -> TagImport {
+    match outcome {
+        Outcome::Found { image, .. } => TagImport::Found { image },
+        Outcome::Failed { reason, message } => TagImport::Failed {
+            reason: reason.as_str().to_string(),
+            message,
+        },
+        Outcome::Skipped { why } => TagImport::Skipped { why },
+    }
+}
