@@ -2,7 +2,7 @@
 # The main job end to end: start a local registry, push images, then import a sample GitOps
 # repository (examples/gitops) against it and show the diff, write it, move an image, and let the
 # cron-style check find the moved tag. Traffic stays on 127.0.0.1: the manifests name
-# registry.example.com, and a mirror rule sends it to the local registry.
+# registry.example.com, and mirror rules send it to the local registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -34,7 +34,30 @@ echo "runtimes/python:3.12, shop/frontend:2.4 (amd64 + arm64), library/redis:7"
 cp -r examples/gitops "$work/repo"
 cd "$work/repo"
 export SOURCE_DATE_EPOCH=1767225600   # reproducible timestamps in the demo output
-net=(--mirror "registry.example.com=$REGISTRY" --insecure-registry "$REGISTRY")
+# Disconnected-cluster style mirror rules: registry.example.com is served by the local registry, and
+# the source is never contacted (so nothing leaves this machine).
+cat >"$work/mirrors.yaml" <<MIRRORS
+apiVersion: config.openshift.io/v1
+kind: ImageTagMirrorSet
+metadata:
+  name: demo
+spec:
+  imageTagMirrors:
+  - source: registry.example.com
+    mirrors: ["$REGISTRY"]
+    mirrorSourcePolicy: NeverContactSource
+---
+apiVersion: config.openshift.io/v1
+kind: ImageDigestMirrorSet
+metadata:
+  name: demo
+spec:
+  imageDigestMirrors:
+  - source: registry.example.com
+    mirrors: ["$REGISTRY"]
+    mirrorSourcePolicy: NeverContactSource
+MIRRORS
+net=(--mirror-config "$work/mirrors.yaml" --insecure-registry "$REGISTRY")
 
 step "streamlock lint"
 "$bin" lint

@@ -24,10 +24,19 @@ pub fn run(args: ImportArgs, global: &Global) -> Exit {
 }
 
 fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
-    let (_, files) = match super::collect(&args.paths, args.config.as_deref(), &args.exclude) {
+    let (_, mut files) = match super::collect(&args.paths, args.config.as_deref(), &args.exclude) {
         Ok(found) => found,
         Err(exit) => return Ok(exit),
     };
+    // Status files are ImageStreams too; inside the tree they must not be read as manifests.
+    if let Some(dir) = args
+        .mode
+        .status_dir
+        .as_ref()
+        .and_then(|d| std::fs::canonicalize(d).ok())
+    {
+        files.retain(|f| std::fs::canonicalize(f).map_or(true, |f| !f.starts_with(&dir)));
+    }
     let mut repo = Repo::load(&files);
     for bad in &repo.unreadable {
         eprintln!(
