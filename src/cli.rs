@@ -54,6 +54,13 @@ pub enum Command {
                             streamlock lint --format github,sarif=results.sarif\n  streamlock lint --explain duplicate-tag"
     )]
     Lint(LintArgs),
+    /// Show an ImageStream or one of its tags the way `oc describe` does, from the files.
+    #[command(
+        after_help = "Examples:\n  streamlock describe is/ruby\n  streamlock describe is/team-a/ruby deploy/\n  \
+                            streamlock describe istag/ruby:3.3\n\n\
+                            Ages are relative to now, or to SOURCE_DATE_EPOCH when it is set."
+    )]
+    Describe(DescribeArgs),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -90,6 +97,14 @@ pub struct LintArgs {
     /// Explain a rule (or list all rules when none is given) and exit.
     #[arg(long, value_name = "RULE", num_args = 0..=1, default_missing_value = "")]
     pub explain: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// is/[NAMESPACE/]NAME or istag/[NAMESPACE/]NAME[:TAG] (the tag defaults to latest).
+    pub target: String,
+    /// Files or directories to look in (default: the current directory).
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod describe;
 pub mod discover;
 pub mod lint;
 pub mod load;

@@ -8,6 +8,7 @@ fn main() {
     streamlock::logging::init(cli.global.verbose);
     let exit = match cli.command {
         Command::Lint(args) => commands::lint::run(args, &cli.global),
+        Command::Describe(args) => commands::describe::run(args, &cli.global),
         Command::Completions { shell } => commands::meta::completions(shell),
         Command::Man => commands::meta::man(),
     };

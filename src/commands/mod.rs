@@ -1,5 +1,6 @@
 //! One function per subcommand: arguments in, exit code out.
 
+pub mod describe;
 pub mod lint;
 pub mod meta;
 
