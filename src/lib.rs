@@ -14,4 +14,5 @@ pub mod model;
 pub mod plan;
 pub mod reconcile;
 pub mod report;
+pub mod tag;
 pub mod write;

@@ -3,6 +3,7 @@
 pub mod describe;
 pub mod lint;
 pub mod meta;
+pub mod tag;
 
 use std::io::{IsTerminal, Write};
 
