@@ -62,6 +62,24 @@ pub enum Command {
                             streamlock import --write --mirror registry.redhat.io=mirror.local:5000"
     )]
     Import(Box<ImportArgs>),
+    /// Show an ImageStream or one of its tags the way `oc describe` does, from the files.
+    #[command(
+        after_help = "Examples:\n  streamlock describe is/ruby\n  streamlock describe is/team-a/ruby deploy/\n  \
+                            streamlock describe istag/ruby:3.3\n\n\
+                            Ages are relative to now, or to SOURCE_DATE_EPOCH when it is set."
+    )]
+    Describe(DescribeArgs),
+    /// Add, change or delete a spec tag the way `oc tag` does, editing the file in place.
+    #[command(
+        after_help = "Examples:\n  streamlock tag quay.io/org/app:1.2 app:1.2 --scheduled\n  \
+                            streamlock tag app:1.2 app:prod            # pins prod to 1.2's current image\n  \
+                            streamlock tag app:1.2 app:stable --alias  # stable follows 1.2\n  \
+                            streamlock tag -d app:old\n\n\
+                            SOURCE kinds as in oc: with a registry host it is a DockerImage, with @digest an \
+                            ImageStreamImage, with :tag an ImageStreamTag (copied to its current image unless \
+                            --alias); --source overrides."
+    )]
+    Tag(TagArgs),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -196,6 +214,54 @@ pub struct ImportMode {
 pub enum ImportFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// is/[NAMESPACE/]NAME or istag/[NAMESPACE/]NAME[:TAG] (the tag defaults to latest).
+    pub target: String,
+    /// Files or directories to look in (default: the current directory).
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// SOURCE then one or more DEST ([NAMESPACE/]STREAM:TAG); with -d only the tags to delete.
+    #[arg(required = true, value_name = "SOURCE DEST")]
+    pub args: Vec<String>,
+    /// Delete the given spec tags (and their status).
+    #[arg(short = 'd', long)]
+    pub delete: bool,
+    /// Make DEST track SOURCE (an ImageStreamTag in the same stream) instead of copying its image.
+    #[arg(long)]
+    pub alias: bool,
+    /// Re-import the DockerImage source periodically.
+    #[arg(long)]
+    pub scheduled: bool,
+    /// Keep pulling from the source instead of importing it (`reference: true`).
+    #[arg(long)]
+    pub reference: bool,
+    /// Allow HTTP or an unverified certificate when importing the DockerImage source.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Source kind: imagestreamtag (istag), imagestreamimage (isimage) or docker (dockerimage).
+    #[arg(long, value_name = "KIND")]
+    pub source: Option<String>,
+    /// `source` or `local` (pull through the integrated registry).
+    #[arg(long, value_name = "POLICY", default_value = "source")]
+    pub reference_policy: String,
+    /// Legacy or PreserveOriginal (the whole manifest list).
+    #[arg(long, value_name = "MODE")]
+    pub import_mode: Option<String>,
+    /// The namespace that sources and destinations without one belong to (oc's current project).
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// A file or directory to look for the streams in (repeatable; default: the current directory).
+    #[arg(short = 'p', long = "path", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print the change as a unified diff instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

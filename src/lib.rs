@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod describe;
 pub mod discover;
 pub mod import;
 pub mod lint;
@@ -16,4 +17,5 @@ pub mod reconcile;
 pub mod registry;
 pub mod repo;
 pub mod report;
+pub mod tag;
 pub mod write;

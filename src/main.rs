@@ -9,6 +9,8 @@ fn main() {
     let exit = match cli.command {
         Command::Lint(args) => commands::lint::run(args, &cli.global),
         Command::Import(args) => commands::import::run(*args, &cli.global),
+        Command::Describe(args) => commands::describe::run(args, &cli.global),
+        Command::Tag(args) => commands::tag::run(args, &cli.global),
         Command::Completions { shell } => commands::meta::completions(shell),
         Command::Man => commands::meta::man(),
     };

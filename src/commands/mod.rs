@@ -1,8 +1,10 @@
 //! One function per subcommand: arguments in, exit code out.
 
+pub mod describe;
 pub mod import;
 pub mod lint;
 pub mod meta;
+pub mod tag;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

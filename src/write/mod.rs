@@ -14,6 +14,7 @@ pub mod readback;
 pub mod render;
 mod scalar;
 mod shape;
+pub mod spec_tag;
 mod splice;
 mod text;
 mod yaml;
