@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
+pub use crate::model::spec::ImportMode;
 use crate::model::spec::{DOCKER_REPOSITORY_CHECK, PREFER_ARCH, PREFER_OS, SpecTag, StreamSpec};
 use crate::model::status::{NamedTagEventList, StreamStatus};
 use crate::reconcile::generation::{observed_generation, tag_generation};
@@ -121,24 +122,6 @@ impl TagSelector {
                 .namespace
                 .as_deref()
                 .is_none_or(|ns| ns == spec.meta.namespace)
-    }
-}
-
-/// `importPolicy.importMode`; `""` is the cluster default, `Legacy`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum ImportMode {
-    #[default]
-    Legacy,
-    PreserveOriginal,
-}
-
-impl ImportMode {
-    /// The mode a tag asks for. Values the API server rejects (lint reports them) fall back to Legacy.
-    pub fn of(tag: &SpecTag) -> Self {
-        match tag.import_policy.import_mode.as_str() {
-            "PreserveOriginal" => ImportMode::PreserveOriginal,
-            _ => ImportMode::Legacy,
-        }
     }
 }
 

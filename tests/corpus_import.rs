@@ -69,7 +69,12 @@ fn import(dir: &Path, files: &[PathBuf], config: &Path, registry: &str, epoch: &
         .output()
         .expect("run");
     // Exit 1: every tag failed, as it must.
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -81,8 +86,15 @@ fn every_corpus_tag_fails_cleanly_and_only_status_changes() {
     let registry = TestRegistry::plain();
     let work = tempfile::tempdir().expect("tempdir");
     let files = copy_importable_files(&root, &work.path().join("repo"));
-    assert!(files.len() > 500, "only {} files with ImageStreams", files.len());
-    let before: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("read")).collect();
+    assert!(
+        files.len() > 500,
+        "only {} files with ImageStreams",
+        files.len()
+    );
+    let before: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("read"))
+        .collect();
     let repo = Repo::load(&files);
     let config = work.path().join("mirrors.yaml");
     std::fs::write(&config, mirror_config(&repo, &registry.addr)).expect("write");
@@ -97,15 +109,30 @@ fn every_corpus_tag_fails_cleanly_and_only_status_changes() {
             let status = located.stream.status_tag(&tag.name);
             let condition = status.and_then(|s| s.conditions.first());
             let path = after.files[located.file].source.path.display();
-            let condition = condition.unwrap_or_else(|| panic!("{path}: {}:{} has no condition", located.stream.spec.meta.name, tag.name));
-            assert_eq!((condition.kind.as_str(), condition.status.as_str()), ("ImportSuccess", "False"), "{path}");
+            let condition = condition.unwrap_or_else(|| {
+                panic!(
+                    "{path}: {}:{} has no condition",
+                    located.stream.spec.meta.name, tag.name
+                )
+            });
+            assert_eq!(
+                (condition.kind.as_str(), condition.status.as_str()),
+                ("ImportSuccess", "False"),
+                "{path}"
+            );
             assert!(
-                matches!(condition.reason.as_str(), "NotFound" | "InternalError" | "Invalid" | "Unauthorized"),
+                matches!(
+                    condition.reason.as_str(),
+                    "NotFound" | "InternalError" | "Invalid" | "Unauthorized"
+                ),
                 "{path}: {}: {:?}",
                 tag.name,
                 condition
             );
-            assert!(!condition.message.is_empty() && condition.generation > 0, "{path}: {condition:?}");
+            assert!(
+                !condition.message.is_empty() && condition.generation > 0,
+                "{path}: {condition:?}"
+            );
             checked += 1;
         }
     }
@@ -118,16 +145,30 @@ fn every_corpus_tag_fails_cleanly_and_only_status_changes() {
         let statuses: Vec<(usize, streamlock::model::status::StreamStatus)> = objects
             .iter()
             .enumerate()
-            .filter_map(|(i, o)| o.node.get("status").and_then(streamlock::write::read_status).map(|s| (i, s)))
+            .filter_map(|(i, o)| {
+                o.node
+                    .get("status")
+                    .and_then(streamlock::write::read_status)
+                    .map(|s| (i, s))
+            })
             .collect();
-        let edits: Vec<(usize, &streamlock::model::status::StreamStatus)> = statuses.iter().map(|(i, s)| (*i, s)).collect();
+        let edits: Vec<(usize, &streamlock::model::status::StreamStatus)> =
+            statuses.iter().map(|(i, s)| (*i, s)).collect();
         write_support::assert_only_status_changed(old, &new, &edits);
     }
 
     // Nothing changed in the registry: a later run writes nothing.
-    let written: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("read")).collect();
+    let written: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("read"))
+        .collect();
     import(work.path(), &files, &config, &registry.addr, "1767300000");
     for (file, text) in files.iter().zip(&written) {
-        assert_eq!(&std::fs::read_to_string(file).expect("read"), text, "{} changed on a second run", file.display());
+        assert_eq!(
+            &std::fs::read_to_string(file).expect("read"),
+            text,
+            "{} changed on a second run",
+            file.display()
+        );
     }
 }

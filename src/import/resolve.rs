@@ -81,10 +81,7 @@ fn to_registry(lookup: &plan::Lookup) -> Result<registry::Lookup, TagImport> {
         } else {
             target.id
         },
-        mode: match lookup.mode {
-            plan::ImportMode::Legacy => registry::ImportMode::Legacy,
-            plan::ImportMode::PreserveOriginal => registry::ImportMode::PreserveOriginal,
-        },
+        mode: lookup.mode,
         prefer: lookup
             .prefer
             .as_ref()

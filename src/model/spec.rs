@@ -83,3 +83,30 @@ pub const PREFER_OS: &str = "importer.image.openshift.io/prefer-os";
 pub const DOCKER_IMAGE: &str = "DockerImage";
 pub const IMAGE_STREAM_TAG: &str = "ImageStreamTag";
 pub const IMAGE_STREAM_IMAGE: &str = "ImageStreamImage";
+
+/// `importPolicy.importMode`; `""` is the cluster default, `Legacy`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ImportMode {
+    /// One platform of a manifest list is imported.
+    #[default]
+    Legacy,
+    /// The manifest list itself is the image.
+    PreserveOriginal,
+}
+
+impl ImportMode {
+    /// The mode a tag asks for. Values the API server rejects (lint reports them) fall back to Legacy.
+    pub fn of(tag: &SpecTag) -> Self {
+        match tag.import_policy.import_mode.as_str() {
+            "PreserveOriginal" => ImportMode::PreserveOriginal,
+            _ => ImportMode::Legacy,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportMode::Legacy => "Legacy",
+            ImportMode::PreserveOriginal => "PreserveOriginal",
+        }
+    }
+}

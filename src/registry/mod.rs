@@ -27,25 +27,10 @@ pub use mirrors::{MirrorError, MirrorKind, MirrorRule};
 pub use resolver::{Config, ConfigError, Resolver};
 pub use retry::RetryPolicy;
 
-/// How a manifest list (or OCI index) is imported, as `importPolicy.importMode` says.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum ImportMode {
-    /// One child is chosen by platform and recorded (OpenShift's default, also for `""`).
-    #[default]
-    Legacy,
-    /// The list itself is recorded.
-    PreserveOriginal,
-}
+/// How a list is imported: the mode is plain spec data, shared with the planner.
+pub use crate::model::spec::ImportMode;
 
-impl ImportMode {
-    /// The spelling used in OpenShift's messages.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportMode::Legacy => "Legacy",
-            ImportMode::PreserveOriginal => "PreserveOriginal",
-        }
-    }
-}
+/// How a manifest list (or OCI index) is imported, as `importPolicy.importMode` says.
 
 /// A platform as manifest lists describe it. Matching uses `os` and `architecture` only, as OpenShift does.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
