@@ -30,8 +30,6 @@ pub use retry::RetryPolicy;
 /// How a list is imported: the mode is plain spec data, shared with the planner.
 pub use crate::model::spec::ImportMode;
 
-/// How a manifest list (or OCI index) is imported, as `importPolicy.importMode` says.
-
 /// A platform as manifest lists describe it. Matching uses `os` and `architecture` only, as OpenShift does.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Platform {
