@@ -1,5 +1,6 @@
 //! `streamlock import`: arguments → pipeline → files, diff or check → report and exit code.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -84,7 +85,8 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
         let resolver = Resolver::new(registry_config(args)?).map_err(|e| e.to_string())?;
         let mut failure = None;
         let outcome = import::run(&repo, &options, |lookups| {
-            resolve::online(lookups, &resolver).unwrap_or_else(|e| {
+            let progress = !global.quiet && std::io::stderr().is_terminal();
+            resolve::online(lookups, &resolver, progress).unwrap_or_else(|e| {
                 failure = Some(e);
                 resolve::offline(lookups)
             })

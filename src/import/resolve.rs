@@ -1,6 +1,10 @@
 //! Answers planned lookups: maps each to a registry lookup (OpenShift's reference grammar and Docker
 //! Hub defaults), runs them through the registry engine, and maps the outcomes back.
 
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
 use crate::model::reference;
 use crate::plan;
 use crate::reconcile::TagImport;
@@ -15,10 +19,12 @@ pub fn offline(lookups: &[plan::Lookup]) -> Vec<(TagImport, u32)> {
 }
 
 /// Resolves every lookup against its registry (or mirrors). Lookups whose reference OpenShift
-/// would not accept fail with the importer's message without any request.
+/// would not accept fail with the importer's message without any request. With `progress`, a bar
+/// on stderr counts the lookups (the caller checks for a terminal).
 pub fn online(
     lookups: &[plan::Lookup],
     resolver: &Resolver,
+    progress: bool,
 ) -> Result<Vec<(TagImport, u32)>, String> {
     let mapped: Vec<Result<registry::Lookup, TagImport>> =
         lookups.iter().map(to_registry).collect();
@@ -30,7 +36,21 @@ pub fn online(
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the network runtime: {e}"))?;
-    let mut results = runtime.block_on(resolver.resolve_all(valid)).into_iter();
+    let bar = if progress {
+        let bar = ProgressBar::new(valid.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} resolving {pos}/{len} [{bar:30}] {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let tick = bar.clone();
+    let mut results = runtime
+        .block_on(resolver.resolve_all_with(valid, Arc::new(move || tick.inc(1))))
+        .into_iter();
+    bar.finish_and_clear();
     Ok(mapped
         .into_iter()
         .map(|m| match m {

@@ -128,6 +128,15 @@ impl Resolver {
     /// Resolves every lookup; the answers come back in the same order. A lookup that appears twice is
     /// resolved once (its requests are counted on the first copy).
     pub async fn resolve_all(&self, lookups: Vec<Lookup>) -> Vec<LookupResult> {
+        self.resolve_all_with(lookups, Arc::new(|| {})).await
+    }
+
+    /// [`Resolver::resolve_all`], calling `done` as each distinct lookup finishes (for a progress bar).
+    pub async fn resolve_all_with(
+        &self,
+        lookups: Vec<Lookup>,
+        done: Arc<dyn Fn() + Send + Sync>,
+    ) -> Vec<LookupResult> {
         let mut first_of: HashMap<&Lookup, usize> = HashMap::new();
         let mut tasks = Vec::new();
         let mut slots = Vec::with_capacity(lookups.len());
@@ -135,7 +144,12 @@ impl Resolver {
             let slot = *first_of.entry(lookup).or_insert_with(|| {
                 let inner = self.inner.clone();
                 let lookup = lookup.clone();
-                tasks.push(tokio::spawn(async move { inner.resolve(&lookup).await }));
+                let done = done.clone();
+                tasks.push(tokio::spawn(async move {
+                    let result = inner.resolve(&lookup).await;
+                    done();
+                    result
+                }));
                 tasks.len() - 1
             });
             slots.push(slot);
