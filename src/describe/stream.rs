@@ -10,7 +10,7 @@ use super::duration::age;
 use super::priority::prioritize_tags;
 use super::tabwriter::align;
 use crate::load::Node;
-use crate::model::imagestream::StreamView;
+use crate::model::imagestream::{self, StreamView};
 use crate::model::reference;
 use crate::model::spec::{DOCKER_IMAGE, IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, SpecTag};
 use crate::model::status::{IMPORT_SUCCESS, NamedTagEventList};
@@ -160,16 +160,7 @@ pub(super) fn format_map(out: &mut String, label: &str, map: &BTreeMap<String, S
 
 /// A string map as Go decodes it: the last of a duplicated key wins; non-string values are dropped.
 pub(super) fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
-    node.and_then(Node::as_map)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|e| {
-            Some((
-                e.key.as_scalar()?.text.clone(),
-                e.value.as_str()?.to_string(),
-            ))
-        })
-        .collect()
+    imagestream::string_map(node).into_iter().collect()
 }
 
 fn format_tags(out: &mut String, stream: &Described<'_>, now: Timestamp) {

@@ -141,7 +141,9 @@ fn int(node: Option<&Node>) -> Option<i64> {
     }
 }
 
-fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
+/// A `map[string]string` in file order, as Go decodes it: non-string values are dropped (lint reports
+/// them); with a duplicated key the last one wins when the pairs are collected into a map.
+pub fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
     node.and_then(Node::as_map)
         .unwrap_or(&[])
         .iter()

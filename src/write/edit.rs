@@ -423,7 +423,7 @@ fn yaml_status(
 
 /// Whole lines inserted at a line start; at the end of a file without a final line break the lines go
 /// after a new break and the file still ends without one.
-fn insert_lines(text: &str, at: usize, lines: &[String], newline: &str) -> Splice {
+pub(super) fn insert_lines(text: &str, at: usize, lines: &[String], newline: &str) -> Splice {
     let body = lines.join(newline);
     let text = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
         format!("{newline}{body}")

@@ -3,7 +3,7 @@
 //! and the new text is parsed again: the stream must read back with exactly the expected spec tags
 //! (and, for a delete, status tags), everything else unchanged.
 
-use super::edit::EditError;
+use super::edit::{EditError, insert_lines};
 use super::scalar::{Quote, yaml_scalar};
 use super::splice::{self, Splice};
 use super::text::{column, line_start, newline_of, next_line_start, through_comment, trim_end};
@@ -157,10 +157,10 @@ pub fn edit_spec_tag(
                     )
                 })?;
                 let at = next_line_start(text, trim_end(text, last.span.start, last.span.end));
-                splices.push(insert_at(
+                splices.push(insert_lines(
                     text,
                     at,
-                    indent(&lines, col, &dash, newline),
+                    &[indent(&lines, col, &dash, newline)],
                     newline,
                 ));
                 expected.push(tag.as_spec_tag());
@@ -289,20 +289,6 @@ fn indent(lines: &[String], col: usize, first: &str, newline: &str) -> String {
         .join(newline)
 }
 
-/// Whole lines inserted at a line start (after a new break at the end of a file without one).
-fn insert_at(text: &str, at: usize, body: String, newline: &str) -> Splice {
-    let text = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
-        format!("{newline}{body}")
-    } else {
-        format!("{body}{newline}")
-    };
-    Splice {
-        start: at,
-        end: at,
-        text,
-    }
-}
-
 /// A first spec tag: `tags:` given a block value (replacing `[]`/`null`/nothing), added to `spec`,
 /// or a new `spec:` at the end of the object.
 fn new_tags_block(
@@ -331,7 +317,12 @@ fn new_tags_block(
             " ".repeat(key_col + unit),
             block(key_col + unit)
         );
-        return Ok(insert_at(text, next_line_start(text, end), body, newline));
+        return Ok(insert_lines(
+            text,
+            next_line_start(text, end),
+            &[body],
+            newline,
+        ));
     };
     let spec_col = spec
         .as_map()
@@ -361,7 +352,12 @@ fn new_tags_block(
         None => {
             let end = trim_end(text, spec.span.start, spec.span.end);
             let body = format!("{}tags:{newline}{}", " ".repeat(spec_col), block(spec_col));
-            Ok(insert_at(text, next_line_start(text, end), body, newline))
+            Ok(insert_lines(
+                text,
+                next_line_start(text, end),
+                &[body],
+                newline,
+            ))
         }
     }
 }
