@@ -78,7 +78,7 @@ fn a_file_changed_since_it_was_read_is_not_overwritten_and_nothing_is() {
 }
 
 #[test]
-fn a_failed_rename_reports_the_files_already_written() {
+fn a_failed_rename_puts_back_the_files_already_written() {
     let dir = tempfile::tempdir().expect("temp dir");
     let paths: Vec<_> = ["a", "b", "c"].iter().map(|n| dir.path().join(n)).collect();
     let mut t = Transaction::new();
@@ -90,9 +90,19 @@ fn a_failed_rename_reports_the_files_already_written() {
     fs::remove_file(&paths[1]).expect("rm");
     fs::create_dir(&paths[1]).expect("mkdir");
     let err = t.commit().expect_err("rename over a directory fails");
-    assert_eq!(err.written(), &paths[..1]);
-    assert_eq!(fs::read_to_string(&paths[0]).ok().as_deref(), Some("1"));
+    assert!(
+        err.written().is_empty(),
+        "nothing may stay written: {:?}",
+        err.written()
+    );
+    assert_eq!(fs::read_to_string(&paths[0]).ok().as_deref(), Some("0"));
     assert_eq!(fs::read_to_string(&paths[2]).ok().as_deref(), Some("0"));
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
 #[test]

@@ -118,9 +118,12 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
                 .map(|p| p.display().to_string())
                 .collect();
             if done.is_empty() {
-                format!("{e}; nothing was written")
+                format!("{e}; no file was changed")
             } else {
-                format!("{e}; already written: {}", done.join(", "))
+                format!(
+                    "{e}; these files could not be put back: {}",
+                    done.join(", ")
+                )
             }
         })?;
         if !global.quiet && args.format == ImportFormat::Human {

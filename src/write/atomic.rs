@@ -43,6 +43,8 @@ impl TransactionError {
 pub struct StagedFile {
     path: PathBuf,
     expected: Snapshot,
+    /// The file's content before this transaction (`None`: it did not exist).
+    previous: Option<Vec<u8>>,
     temp: NamedTempFile,
 }
 
@@ -84,6 +86,11 @@ impl Transaction {
             // The process umask applies to this mode, as for any file the user creates.
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
+        // What to put back if a later rename of the same transaction fails.
+        let previous = match &expected {
+            Snapshot(Some(bytes)) => Some(bytes.clone()),
+            Snapshot(None) => existing.as_ref().and_then(|_| fs::read(&target).ok()),
+        };
         let mut temp = builder.tempfile_in(&dir).map_err(io_error)?;
         if let Some(meta) = &existing {
             fs::set_permissions(temp.path(), meta.permissions()).map_err(io_error)?;
@@ -93,13 +100,15 @@ impl Transaction {
         self.staged.push(StagedFile {
             path: target,
             expected,
+            previous,
             temp,
         });
         Ok(())
     }
 
     /// Checks that no staged file changed on disk since it was read, then renames each into place and
-    /// syncs its directory. Returns the files written, in order.
+    /// syncs their directories. If a rename fails, the files already replaced are put back, so the
+    /// tree is as it was (the error lists any that could not be restored). Returns the files written.
     pub fn commit(self) -> Result<Vec<PathBuf>, TransactionError> {
         for staged in &self.staged {
             if let Snapshot(Some(expected)) = &staged.expected {
@@ -115,27 +124,53 @@ impl Transaction {
                 }
             }
         }
-        let mut written = Vec::with_capacity(self.staged.len());
+        let mut done: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::with_capacity(self.staged.len());
         for staged in self.staged {
             let path = staged.path;
             if let Err(e) = staged.temp.persist(&path) {
+                // Put back what this transaction already replaced: the tree is as it was.
+                let written = roll_back(done);
                 return Err(TransactionError::Io {
                     path,
                     source: e.error,
                     written,
                 });
             }
-            if let Err(source) = sync_parent(&path) {
+            done.push((path, staged.previous));
+        }
+        // The renames run back to back and each directory is synced once afterwards, so the moment
+        // in which a killed run leaves some files new and others old is as short as it can be.
+        let written: Vec<PathBuf> = done.into_iter().map(|(path, _)| path).collect();
+        let mut dirs: Vec<&Path> = written.iter().filter_map(|p| p.parent()).collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            if let Err(source) = sync_dir(dir) {
                 return Err(TransactionError::Io {
-                    path,
+                    path: dir.to_path_buf(),
                     source,
-                    written,
+                    written: written.clone(),
                 });
             }
-            written.push(path);
         }
         Ok(written)
     }
+}
+
+/// Restores replaced files to their previous content (or removes files that did not exist), newest
+/// first. Returns the files that could not be restored.
+fn roll_back(done: Vec<(PathBuf, Option<Vec<u8>>)>) -> Vec<PathBuf> {
+    let mut left = Vec::new();
+    for (path, previous) in done.into_iter().rev() {
+        let restored = match previous {
+            Some(bytes) => write_atomic(&path, Snapshot(None), &bytes).is_ok(),
+            None => fs::remove_file(&path).is_ok(),
+        };
+        if !restored {
+            left.push(path);
+        }
+    }
+    left
 }
 
 /// Replaces one file atomically (a transaction of one).
@@ -145,10 +180,10 @@ pub fn write_atomic(path: &Path, expected: Snapshot, new: &[u8]) -> Result<(), T
     transaction.commit().map(|_| ())
 }
 
-/// Makes the rename itself durable.
-fn sync_parent(path: &Path) -> io::Result<()> {
+/// Makes renames into `dir` durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if !dir.as_os_str().is_empty() {
         fs::File::open(dir)?.sync_all()?;
     }
     Ok(())
