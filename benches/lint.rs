@@ -1,10 +1,17 @@
-//! In-process lint cost on the real-world corpus (STREAMLOCK_CORPUS) or, without it, the fixtures:
-//! the parse-only floor (read + YAML events → spanned tree) against the whole lint.
+//! In-process lint cost on the real-world corpus (STREAMLOCK_CORPUS) or, without it, the fixtures,
+//! each pass spread over the rayon pool as `lint` does:
+//! - `parser_events`: read every file and pull the YAML parser's events, nothing built (the floor
+//!   under our loader);
+//! - `parse_only`: read and load every file into the spanned tree, then drop it (the floor under
+//!   lint: what no rule can avoid);
+//! - `lint_all`: the whole lint, rules and cross-stream checks included.
 //!
-//! `cargo bench --bench lint`
+//! `cargo bench --bench lint`; `bench/lint.sh` puts these beside process-level timings.
 
 use std::path::{Path, PathBuf};
 
+use granit_parser::{Options, Parser};
+use rayon::prelude::*;
 use streamlock::lint::{self, Config, LintOptions};
 use streamlock::load::{self, Limits};
 
@@ -20,20 +27,38 @@ fn files() -> Vec<PathBuf> {
     files
 }
 
-/// The floor: read and parse every file, nothing else.
+#[divan::bench(sample_count = 10)]
+fn parser_events(bencher: divan::Bencher) {
+    let files = files();
+    let limits = Limits::default();
+    let mut options = Options::default();
+    options.block_nesting_limit = limits.max_depth;
+    options.flow_nesting_limit = limits.max_depth;
+    bencher.bench(|| {
+        files
+            .par_iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .map(|text| {
+                Parser::new_from_str_with_options(&text, options.clone())
+                    .take_while(Result::is_ok)
+                    .count()
+            })
+            .sum::<usize>()
+    });
+}
+
 #[divan::bench(sample_count = 10)]
 fn parse_only(bencher: divan::Bencher) {
     let files = files();
     bencher.bench(|| {
         files
-            .iter()
+            .par_iter()
             .filter_map(|f| load::load_file(f, Limits::default()).ok())
             .map(|f| f.parsed.documents.len())
             .sum::<usize>()
     });
 }
 
-/// Parse, index and run every rule (single-threaded parse would be the same work; rayon spreads it).
 #[divan::bench(sample_count = 10)]
 fn lint_all(bencher: divan::Bencher) {
     let files = files();

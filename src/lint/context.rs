@@ -1,6 +1,9 @@
-//! What a rule sees: one stream, the options, and an index of every stream in the linted files
-//! (for ImageStreamTag/ImageStreamImage references across streams).
+//! What a rule sees: one stream and the options. Questions about the other linted streams
+//! (ImageStreamTag/ImageStreamImage references across streams) cannot be answered while one file is
+//! checked, so a rule states them as a [`CrossCheck`]; they are answered from the [`RepoIndex`] once
+//! every file has been read, and no file's tree has to stay alive until then.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::load::Node;
@@ -8,16 +11,18 @@ use crate::model::imagestream::StreamView;
 use crate::model::schema::Problem;
 use crate::model::spec::StreamSpec;
 
+use super::Finding;
 use super::run::LintOptions;
 
 pub struct Context<'a> {
     pub view: &'a StreamView<'a>,
     pub options: &'a LintOptions,
-    pub repo: &'a RepoIndex,
     /// The object's type and unknown-field problems, computed once for the rules that report them.
     pub schema: &'a [Problem],
     /// The stream sits in a Template: `${PARAM}` values are opaque.
     pub in_template: bool,
+    /// Findings that stand only if their check holds: (index in the rule output, check).
+    pub deferred: RefCell<Vec<(usize, CrossCheck)>>,
 }
 
 impl Context<'_> {
@@ -33,38 +38,141 @@ impl Context<'_> {
     pub fn opaque(&self, value: &str) -> bool {
         self.in_template && value.contains("${")
     }
+
+    /// Reports `finding` in its place among the rule's findings, kept only if `check` holds once
+    /// every file has been read.
+    pub fn report_if(&self, out: &mut Vec<Finding>, finding: Finding, check: CrossCheck) {
+        self.deferred.borrow_mut().push((out.len(), check));
+        out.push(finding);
+    }
 }
 
-/// Every stream in the linted files by name, with the namespaces it was seen in ("" = unset).
+/// A fact about the streams of all linted files that decides whether a finding stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CrossCheck {
+    /// No linted stream `name` is visible from `namespace`.
+    NoStream { namespace: String, name: String },
+    /// Stream `name` is visible from `namespace`, and none of its visible copies has tag `tag`.
+    MissingTag {
+        namespace: String,
+        name: String,
+        tag: String,
+    },
+}
+
+impl CrossCheck {
+    pub fn holds(&self, repo: &RepoIndex) -> bool {
+        match self {
+            CrossCheck::NoStream { namespace, name } => !repo.has_stream(namespace, name),
+            CrossCheck::MissingTag {
+                namespace,
+                name,
+                tag,
+            } => repo.has_stream(namespace, name) && !repo.has_tag(namespace, name, tag),
+        }
+    }
+}
+
+/// One stream as the index needs it: its name, namespace ("" = unset) and tag names (spec and status).
+#[derive(Clone, Debug, Default)]
+pub struct IndexedStream {
+    pub name: String,
+    pub namespace: String,
+    pub tags: Vec<String>,
+}
+
+impl IndexedStream {
+    pub fn of(view: &StreamView<'_>) -> IndexedStream {
+        let spec = &view.spec;
+        let status_tags = view.status.iter().flat_map(|s| &s.tags).map(|t| &t.tag);
+        IndexedStream {
+            name: spec.meta.name.clone(),
+            namespace: spec.meta.namespace.clone(),
+            tags: spec
+                .tags
+                .iter()
+                .map(|t| &t.name)
+                .chain(status_tags)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// Every stream in the linted files by name, with the namespaces it was seen in.
 #[derive(Debug, Default)]
 pub struct RepoIndex {
     streams: HashMap<String, Vec<(String, Vec<String>)>>,
 }
 
 impl RepoIndex {
-    pub fn add(&mut self, spec: &StreamSpec, status_tags: impl Iterator<Item = String>) {
-        let mut tags: Vec<String> = spec.tags.iter().map(|t| t.name.clone()).collect();
-        tags.extend(status_tags);
+    pub fn add(&mut self, stream: IndexedStream) {
         self.streams
-            .entry(spec.meta.name.clone())
+            .entry(stream.name)
             .or_default()
-            .push((spec.meta.namespace.clone(), tags));
+            .push((stream.namespace, stream.tags));
     }
 
-    /// The tag names of stream `name` as seen from a stream in `namespace` (a reference without a
-    /// namespace means the referring stream's own; an unset namespace matches any).
-    pub fn tags_of(&self, namespace: &str, name: &str) -> Option<Vec<&str>> {
-        let found: Vec<&str> = self
-            .streams
-            .get(name)?
-            .iter()
-            .filter(|(ns, _)| ns.is_empty() || namespace.is_empty() || ns == namespace)
-            .flat_map(|(_, tags)| tags.iter().map(String::as_str))
-            .collect();
+    /// The tag lists of the copies of stream `name` visible from a stream in `namespace` (a
+    /// reference without a namespace means the referring stream's own; an unset namespace matches
+    /// any).
+    fn visible<'a>(
+        &'a self,
+        namespace: &'a str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a [String]> + 'a {
         self.streams
-            .get(name)?
-            .iter()
-            .any(|(ns, _)| ns.is_empty() || namespace.is_empty() || ns == namespace)
-            .then_some(found)
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(move |(ns, _)| ns.is_empty() || namespace.is_empty() || ns == namespace)
+            .map(|(_, tags)| tags.as_slice())
+    }
+
+    pub fn has_stream(&self, namespace: &str, name: &str) -> bool {
+        self.visible(namespace, name).next().is_some()
+    }
+
+    pub fn has_tag(&self, namespace: &str, name: &str, tag: &str) -> bool {
+        self.visible(namespace, name)
+            .any(|tags| tags.iter().any(|t| t == tag))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream(name: &str, namespace: &str, tags: &[&str]) -> IndexedStream {
+        IndexedStream {
+            name: name.into(),
+            namespace: namespace.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn checks_see_streams_by_namespace() {
+        let mut repo = RepoIndex::default();
+        repo.add(stream("base", "ci", &["1", "2"]));
+        repo.add(stream("tools", "", &["latest"]));
+        let no_stream = |ns: &str, name: &str| CrossCheck::NoStream {
+            namespace: ns.into(),
+            name: name.into(),
+        };
+        let missing = |ns: &str, name: &str, tag: &str| CrossCheck::MissingTag {
+            namespace: ns.into(),
+            name: name.into(),
+            tag: tag.into(),
+        };
+        assert!(!no_stream("ci", "base").holds(&repo));
+        assert!(!no_stream("", "base").holds(&repo));
+        assert!(no_stream("prod", "base").holds(&repo));
+        assert!(!no_stream("prod", "tools").holds(&repo));
+        assert!(no_stream("ci", "other").holds(&repo));
+        assert!(!missing("ci", "base", "2").holds(&repo));
+        assert!(missing("ci", "base", "3").holds(&repo));
+        // A stream that is not there at all is another rule's finding.
+        assert!(!missing("prod", "base", "3").holds(&repo));
     }
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use crate::model::path::FieldPath;
 
 pub use config::Config;
-pub use context::{Context, RepoIndex};
+pub use context::{Context, CrossCheck, RepoIndex};
 pub use run::{Diagnostic, FileReport, LintOptions, lint_files};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,7 +1,10 @@
-//! Runs the rules over files: load in parallel, index every stream (for cross-stream references),
-//! check each stream, resolve each finding's field path to a span, apply config and suppressions.
+//! Runs the rules over files. Each file is loaded, checked and dropped on a rayon worker, so only
+//! one tree per worker is alive at a time; what cross-stream rules need from the other files is kept
+//! as small facts (the index entries of each stream, the checks of deferred findings) and answered
+//! once every file has been read. A file's text is kept only when it has something to report.
 
-use std::path::PathBuf;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -10,7 +13,7 @@ use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
 use crate::model::schema;
 
-use super::context::{Context, RepoIndex};
+use super::context::{Context, CrossCheck, IndexedStream, RepoIndex};
 use super::{Config, Finding, Rule, Severity, file_rules, rules};
 
 /// Annotation that switches rules off for one object: `"rule-id: reason"`, one per line.
@@ -41,7 +44,7 @@ pub struct Diagnostic {
 #[derive(Debug)]
 pub struct FileReport {
     pub path: PathBuf,
-    /// The text, for snippets; empty when the file could not be read.
+    /// The text, for snippets; empty when the file could not be read or has nothing to report.
     pub source: Source,
     pub diagnostics: Vec<Diagnostic>,
     pub streams: usize,
@@ -49,68 +52,95 @@ pub struct FileReport {
     pub skipped_templates: Vec<(String, usize)>,
 }
 
-enum Loaded {
-    File(LoadedFile),
-    Failed(FileReport),
+/// One file checked on its own, before the cross-stream checks are answered.
+struct Checked {
+    report: FileReport,
+    /// Diagnostics (by ascending index in `report.diagnostics`) that stand only if the check holds.
+    pending: Vec<(usize, CrossCheck)>,
+    /// Every ImageStream of the file, Template ones included, for the index.
+    streams: Vec<IndexedStream>,
+}
+
+impl Checked {
+    /// Drops the deferred diagnostics whose check fails, then the text if nothing is left to show.
+    fn resolve(self, repo: &RepoIndex) -> FileReport {
+        let Checked {
+            mut report,
+            pending,
+            ..
+        } = self;
+        let failed: Vec<usize> = pending
+            .iter()
+            .filter(|(_, check)| !check.holds(repo))
+            .map(|(at, _)| *at)
+            .collect();
+        if !failed.is_empty() {
+            let mut index = 0;
+            report.diagnostics.retain(|_| {
+                index += 1;
+                failed.binary_search(&(index - 1)).is_err()
+            });
+        }
+        release_text(report)
+    }
+}
+
+/// A report without diagnostics needs no snippets: its text is freed.
+fn release_text(mut report: FileReport) -> FileReport {
+    if report.diagnostics.is_empty() && !report.source.text.is_empty() {
+        report.source = Source::new(&report.path, String::new());
+    }
+    report
 }
 
 pub fn lint_files(paths: &[PathBuf], options: &LintOptions, config: &Config) -> Vec<FileReport> {
-    let loaded: Vec<Loaded> = paths
+    let mut checked: Vec<Checked> = paths
         .par_iter()
-        .map(|path| match load::load_file(path, options.limits) {
-            Ok(file) => Loaded::File(file),
-            Err(e) => {
-                let span = e.at.map_or(Span::default(), |at| Span::new(at, at));
-                let diagnostic = place(
-                    &e.source,
-                    &file_rules::FILE_ERROR,
-                    config,
-                    span,
-                    String::new(),
-                    e.message,
-                );
-                Loaded::Failed(FileReport {
-                    path: path.clone(),
+        .map(|path| check_file(path, options, config))
+        .collect();
+    let mut repo = RepoIndex::default();
+    for file in &mut checked {
+        for stream in file.streams.drain(..) {
+            repo.add(stream);
+        }
+    }
+    checked
+        .into_iter()
+        .map(|file| file.resolve(&repo))
+        .collect()
+}
+
+fn check_file(path: &Path, options: &LintOptions, config: &Config) -> Checked {
+    match load::load_file(path, options.limits) {
+        Ok(file) => lint_file(file, options, config),
+        Err(e) => {
+            let span = e.at.map_or(Span::default(), |at| Span::new(at, at));
+            let diagnostic = place(
+                &e.source,
+                &file_rules::FILE_ERROR,
+                config,
+                span,
+                String::new(),
+                e.message,
+            );
+            Checked {
+                report: FileReport {
+                    path: path.to_path_buf(),
                     diagnostics: diagnostic.into_iter().collect(),
                     source: e.source,
                     streams: 0,
                     skipped_templates: Vec::new(),
-                })
-            }
-        })
-        .collect();
-
-    let mut repo = RepoIndex::default();
-    for file in &loaded {
-        if let Loaded::File(file) = file {
-            for object in load::find_objects(&file.parsed.documents) {
-                let view = StreamView::read(object.node);
-                let status_tags = view
-                    .status
-                    .iter()
-                    .flat_map(|s| s.tags.iter().map(|t| t.tag.clone()));
-                repo.add(&view.spec, status_tags.collect::<Vec<_>>().into_iter());
+                },
+                pending: Vec::new(),
+                streams: Vec::new(),
             }
         }
     }
-
-    loaded
-        .into_par_iter()
-        .map(|file| match file {
-            Loaded::Failed(report) => report,
-            Loaded::File(file) => lint_file(file, options, config, &repo),
-        })
-        .collect()
 }
 
-fn lint_file(
-    file: LoadedFile,
-    options: &LintOptions,
-    config: &Config,
-    repo: &RepoIndex,
-) -> FileReport {
+fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Checked {
     let source = &file.source;
-    let mut diagnostics = Vec::new();
+    let mut placed: Vec<(Diagnostic, Option<CrossCheck>)> = Vec::new();
     if let Some(e) = &file.parsed.error {
         let message = match looks_like_template_language(&source.text) {
             Some(kind) => format!(
@@ -119,16 +149,21 @@ fn lint_file(
             ),
             None => e.message.clone(),
         };
-        diagnostics.extend(place(
-            source,
-            &file_rules::YAML_SYNTAX,
-            config,
-            e.span,
-            String::new(),
-            message,
-        ));
+        placed.extend(
+            place(
+                source,
+                &file_rules::YAML_SYNTAX,
+                config,
+                e.span,
+                String::new(),
+                message,
+            )
+            .map(|d| (d, None)),
+        );
     }
     let objects = load::find_objects(&file.parsed.documents);
+    let views: Vec<StreamView> = objects.iter().map(|o| StreamView::read(o.node)).collect();
+    let indexed = views.iter().map(IndexedStream::of).collect();
     if let Some(at) = file
         .parsed
         .documents
@@ -140,27 +175,24 @@ fn lint_file(
         let message = "a mapping is used as a key, as `{{ … }}` template markup reads in YAML: this is a Helm/Go \
                        template, not a manifest; lint the rendered output instead"
             .to_string();
-        diagnostics.extend(place(
-            source,
-            &file_rules::FILE_ERROR,
-            config,
-            at,
-            String::new(),
-            message,
-        ));
-        return FileReport {
-            path: source.path.clone(),
-            diagnostics,
-            streams: 0,
-            skipped_templates: Vec::new(),
-            source: file.source,
-        };
+        placed.extend(
+            place(
+                source,
+                &file_rules::FILE_ERROR,
+                config,
+                at,
+                String::new(),
+                message,
+            )
+            .map(|d| (d, None)),
+        );
+        return checked(file.source, placed, 0, Vec::new(), indexed);
     }
 
     let mut streams = 0;
     let mut skipped: Vec<(String, usize)> = Vec::new();
     let mut linted_spans = Vec::new();
-    for object in objects {
+    for (object, view) in objects.iter().zip(&views) {
         let in_template = match &object.wrapper {
             Wrapper::Template(name) if !options.templates => {
                 match skipped.iter_mut().find(|(n, _)| n == name) {
@@ -174,36 +206,38 @@ fn lint_file(
         };
         streams += 1;
         linted_spans.push(object.node.span);
-        let view = StreamView::read(object.node);
         let opaque = |node: &load::Node| {
             in_template && node.as_scalar().is_some_and(|s| s.text.contains("${"))
         };
         let schema = schema::check(object.node, &opaque);
         let cx = Context {
-            view: &view,
+            view,
             options,
-            repo,
             schema: &schema,
             in_template,
+            deferred: RefCell::default(),
         };
         let mut findings: Vec<Finding> = Vec::new();
         for rule in rules::ALL {
             (rule.check)(&cx, &mut findings);
         }
-        let ignored = suppressions(&view, &mut findings);
-        for finding in findings {
+        let mut deferred = cx.deferred.into_inner().into_iter().peekable();
+        let ignored = suppressions(view, &mut findings);
+        for (index, finding) in findings.into_iter().enumerate() {
+            let check = deferred.next_if(|(at, _)| *at == index).map(|(_, c)| c);
             if ignored.contains(&finding.rule.id) {
                 continue;
             }
             let span = finding.path.resolve(object.node, finding.on_key);
-            diagnostics.extend(place(
+            let diagnostic = place(
                 source,
                 finding.rule,
                 config,
                 span,
                 finding.path.to_string(),
                 finding.message,
-            ));
+            );
+            placed.extend(diagnostic.map(|d| (d, check)));
         }
     }
     // Duplicate keys in other kinds of object (a DeploymentConfig beside the stream) are not ours.
@@ -219,22 +253,52 @@ fn lint_file(
             "key `{}` is already defined at line {}",
             dup.key, first.line
         );
-        diagnostics.extend(place(
-            source,
-            &file_rules::DUPLICATE_KEY,
-            config,
-            dup.second,
-            String::new(),
-            message,
-        ));
+        placed.extend(
+            place(
+                source,
+                &file_rules::DUPLICATE_KEY,
+                config,
+                dup.second,
+                String::new(),
+                message,
+            )
+            .map(|d| (d, None)),
+        );
     }
-    diagnostics.sort_by_key(|d| (d.span.start, d.rule.id));
-    FileReport {
+    placed.sort_by_key(|(d, _)| (d.span.start, d.rule.id));
+    checked(file.source, placed, streams, skipped, indexed)
+}
+
+/// Splits placed diagnostics into the report and the deferred checks; frees the text when there is
+/// nothing to show and nothing pending.
+fn checked(
+    source: Source,
+    placed: Vec<(Diagnostic, Option<CrossCheck>)>,
+    streams: usize,
+    skipped_templates: Vec<(String, usize)>,
+    indexed: Vec<IndexedStream>,
+) -> Checked {
+    let mut diagnostics = Vec::with_capacity(placed.len());
+    let mut pending = Vec::new();
+    for (index, (diagnostic, check)) in placed.into_iter().enumerate() {
+        diagnostics.push(diagnostic);
+        pending.extend(check.map(|c| (index, c)));
+    }
+    let report = FileReport {
         path: source.path.clone(),
         diagnostics,
         streams,
-        skipped_templates: skipped,
-        source: file.source,
+        skipped_templates,
+        source,
+    };
+    Checked {
+        report: if pending.is_empty() {
+            release_text(report)
+        } else {
+            report
+        },
+        pending,
+        streams: indexed,
     }
 }
 
@@ -316,5 +380,79 @@ fn looks_like_template_language(text: &str) -> Option<&'static str> {
         Some("Helm/Go")
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &str = "apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: app
+  namespace: ci
+spec:
+  tags:
+  - name: a
+    from: {kind: ImageStreamTag, name: 'base:1'}
+  - name: b
+    from: {kind: ImageStreamTag, name: 'base:9'}
+  - name: c
+    from: {kind: ImageStreamTag, name: 'gone:1'}
+";
+
+    const BASE: &str = "apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: base
+  namespace: ci
+spec:
+  tags:
+  - name: '1'
+    from: {kind: DockerImage, name: 'quay.io/org/base@sha256:0123456789012345678901234567890123456789012345678901234567890123'}
+";
+
+    fn cross_stream(report: &FileReport) -> Vec<(&str, &str)> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| ["unresolved-stream", "broken-alias"].contains(&d.rule.id))
+            .map(|d| (d.rule.id, d.field.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn cross_stream_findings_are_answered_after_every_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = dir.path().join("app.yaml");
+        let base = dir.path().join("base.yaml");
+        std::fs::write(&app, APP).unwrap();
+        std::fs::write(&base, BASE).unwrap();
+        let lint =
+            |paths: &[PathBuf]| lint_files(paths, &LintOptions::default(), &Config::default());
+
+        let both = lint(&[app.clone(), base.clone()]);
+        assert_eq!(
+            cross_stream(&both[0]),
+            [
+                ("broken-alias", "spec.tags[b].from.name"),
+                ("unresolved-stream", "spec.tags[c].from.name"),
+            ]
+        );
+        assert!(both[1].diagnostics.is_empty(), "{:?}", both[1].diagnostics);
+        // Text is kept for snippets only where there is something to show.
+        assert_eq!(both[0].source.text, APP);
+        assert!(both[1].source.text.is_empty());
+
+        let alone = lint(&[app]);
+        assert_eq!(
+            cross_stream(&alone[0]),
+            [
+                ("unresolved-stream", "spec.tags[a].from.name"),
+                ("unresolved-stream", "spec.tags[b].from.name"),
+                ("unresolved-stream", "spec.tags[c].from.name"),
+            ]
+        );
     }
 }

@@ -59,26 +59,22 @@ pub struct Parsed {
     pub error: Option<YamlError>,
 }
 
-enum Frame {
-    Seq {
-        start: usize,
-        items: Vec<Node>,
-        layout: Layout,
-        anchor: usize,
-    },
-    Map {
-        start: usize,
-        entries: Vec<Entry>,
-        key: Option<Node>,
-        layout: Layout,
-        anchor: usize,
-    },
+/// An open mapping or sequence. Its children so far sit in `Builder::children` from `first` on
+/// (a mapping's as key, value, key, value …), so no container grows a `Vec` of its own while open.
+struct Frame {
+    start: usize,
+    first: usize,
+    is_map: bool,
+    layout: Layout,
+    anchor: usize,
 }
 
 struct Builder<'s> {
     source: &'s Source,
     limits: Limits,
     stack: Vec<Frame>,
+    /// The finished children of every open container, innermost last.
+    children: Vec<Node>,
     anchors: HashMap<usize, Node>,
     nodes: usize,
     root: Option<Node>,
@@ -95,6 +91,7 @@ pub fn parse(source: &Source, limits: Limits) -> Parsed {
         source,
         limits,
         stack: Vec::new(),
+        children: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
         root: None,
@@ -185,25 +182,8 @@ impl Builder<'_> {
                 };
                 self.finish(node, anchor);
             }
-            Event::SequenceStart(style, anchor, _) => {
-                self.count(1, at)?;
-                self.stack.push(Frame::Seq {
-                    start: at.start,
-                    items: Vec::new(),
-                    layout: layout(style),
-                    anchor,
-                });
-            }
-            Event::MappingStart(style, anchor, _) => {
-                self.count(1, at)?;
-                self.stack.push(Frame::Map {
-                    start: at.start,
-                    entries: Vec::new(),
-                    key: None,
-                    layout: layout(style),
-                    anchor,
-                });
-            }
+            Event::SequenceStart(style, anchor, _) => self.open(false, style, anchor, at)?,
+            Event::MappingStart(style, anchor, _) => self.open(true, style, anchor, at)?,
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
@@ -230,62 +210,63 @@ impl Builder<'_> {
         Ok(())
     }
 
+    fn open(
+        &mut self,
+        is_map: bool,
+        style: granit_parser::StructureStyle,
+        anchor: usize,
+        at: Span,
+    ) -> Result<(), YamlError> {
+        self.count(1, at)?;
+        self.stack.push(Frame {
+            start: at.start,
+            first: self.children.len(),
+            is_map,
+            layout: layout(style),
+            anchor,
+        });
+        Ok(())
+    }
+
     fn close(&mut self, frame: Frame, end: Span) -> (Node, usize) {
-        match frame {
-            Frame::Seq {
-                start,
-                items,
-                layout,
-                anchor,
-            } => {
-                let end = container_end(layout, end, items.last().map(|n| n.span.end), start);
-                let node = Node {
-                    span: Span::new(start, end),
-                    kind: NodeKind::Seq(items, layout),
-                    shared: anchor != 0,
-                };
-                (node, anchor)
+        let Frame {
+            start,
+            first,
+            is_map,
+            layout,
+            anchor,
+        } = frame;
+        // The last child: a sequence's last item, a mapping's last key and value.
+        let last = self.children[first..]
+            .iter()
+            .rev()
+            .take(if is_map { 2 } else { 1 })
+            .map(|n| n.span.end)
+            .max();
+        let end = container_end(layout, end, last, start);
+        let kind = if is_map {
+            let mut entries = Vec::with_capacity((self.children.len() - first) / 2);
+            let mut pairs = self.children.drain(first..);
+            // A key whose value never came (only after an error) is dropped.
+            while let (Some(key), Some(value)) = (pairs.next(), pairs.next()) {
+                entries.push(Entry { key, value });
             }
-            Frame::Map {
-                start,
-                entries,
-                layout,
-                anchor,
-                ..
-            } => {
-                let last = entries.last().map(|e| e.value.span.end.max(e.key.span.end));
-                let end = container_end(layout, end, last, start);
-                let entries = self.merge_and_check(entries);
-                let node = Node {
-                    span: Span::new(start, end),
-                    kind: NodeKind::Map(entries, layout),
-                    shared: anchor != 0,
-                };
-                (node, anchor)
-            }
-        }
+            drop(pairs);
+            NodeKind::Map(self.merge_and_check(entries), layout)
+        } else {
+            NodeKind::Seq(self.children.drain(first..).collect(), layout)
+        };
+        let node = Node {
+            span: Span::new(start, end),
+            kind,
+            shared: anchor != 0,
+        };
+        (node, anchor)
     }
 
     /// Applies `<<` merge keys (go-yaml honours them) and records duplicate keys.
     fn merge_and_check(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
-        let is_merge = |e: &Entry| {
-            e.key
-                .as_scalar()
-                .is_some_and(|k| k.text == "<<" && k.style == ScalarStyle::Plain)
-        };
-        let mut seen: HashMap<&str, Span> = HashMap::new();
-        for entry in entries.iter().filter(|e| !is_merge(e)) {
-            let Some(key) = entry.key.as_scalar() else {
-                continue;
-            };
-            if let Some(first) = seen.insert(&key.text, entry.key.span) {
-                self.out.duplicates.push(DuplicateKey {
-                    key: key.text.clone(),
-                    first,
-                    second: entry.key.span,
-                });
-            }
-        }
+        record_duplicates(&entries, &mut self.out.duplicates);
         if !entries.iter().any(is_merge) {
             return entries;
         }
@@ -317,18 +298,67 @@ impl Builder<'_> {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
         }
-        match self.stack.last_mut() {
-            None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push(Entry {
-                    key: k,
-                    value: node,
-                }),
-            },
+        if self.stack.is_empty() {
+            self.root = Some(node);
+        } else {
+            self.children.push(node);
         }
     }
+}
+
+/// A `<<` merge key (plain, not quoted).
+fn is_merge(e: &Entry) -> bool {
+    e.key
+        .as_scalar()
+        .is_some_and(|k| k.text == "<<" && k.style == ScalarStyle::Plain)
+}
+
+/// Maps up to this many entries are checked for duplicate keys pair by pair: cheaper than
+/// hashing for the few keys a manifest mapping has.
+const PAIRWISE_MAX: usize = 16;
+
+/// Records each key that repeats an earlier key of the same mapping (merge keys aside), in order,
+/// with the closest earlier occurrence as `first`.
+fn record_duplicates(entries: &[Entry], out: &mut Vec<DuplicateKey>) {
+    fn key(e: &Entry) -> Option<&str> {
+        e.key
+            .as_scalar()
+            .filter(|_| !is_merge(e))
+            .map(|k| k.text.as_str())
+    }
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    if entries.len() <= PAIRWISE_MAX {
+        for (j, entry) in entries.iter().enumerate() {
+            let Some(text) = key(entry) else { continue };
+            if let Some(i) = entries[..j].iter().rposition(|e| key(e) == Some(text)) {
+                found.push((i, j));
+            }
+        }
+    } else {
+        let mut sorted: Vec<(&str, usize)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((key(e)?, i)))
+            .collect();
+        sorted.sort_unstable();
+        found.extend(
+            sorted
+                .windows(2)
+                .filter(|w| w[0].0 == w[1].0)
+                .map(|w| (w[0].1, w[1].1)),
+        );
+        found.sort_unstable_by_key(|&(_, second)| second);
+    }
+    out.extend(found.into_iter().map(|(i, j)| {
+        DuplicateKey {
+            key: entries[j]
+                .key
+                .as_scalar()
+                .map_or_else(String::new, |k| k.text.clone()),
+            first: entries[i].key.span,
+            second: entries[j].key.span,
+        }
+    }));
 }
 
 fn layout(style: granit_parser::StructureStyle) -> Layout {
@@ -360,5 +390,59 @@ fn node_count(node: &Node) -> usize {
             .iter()
             .map(|e| node_count(&e.key) + node_count(&e.value))
             .sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn duplicates(text: &str) -> Vec<(String, usize, usize)> {
+        let parsed = parse(&Source::new("x.yaml", text.to_string()), Limits::default());
+        assert!(parsed.error.is_none(), "{:?}", parsed.error);
+        parsed
+            .duplicates
+            .into_iter()
+            .map(|d| (d.key, d.first.start, d.second.start))
+            .collect()
+    }
+
+    /// Small mappings are checked pair by pair, large ones by sorting: both report each repeat in
+    /// file order against the closest earlier occurrence, and ignore merge keys.
+    #[test]
+    fn duplicate_keys_in_small_and_large_mappings() {
+        for filler in [0, PAIRWISE_MAX] {
+            let mut text = String::from("a: 1\nb: 2\n<<: {z: 0}\na: 3\n<<: {y: 0}\n");
+            for i in 0..filler {
+                text.push_str(&format!("k{i}: {i}\n"));
+            }
+            text.push_str("b: 4\na: 5\n'<<': 6\n\"<<\": 7\n");
+            let at = |needle: &str| text.find(needle).unwrap();
+            let expected = vec![
+                ("a".to_string(), 0, at("a: 3")),
+                ("b".to_string(), at("b: 2"), at("b: 4")),
+                ("a".to_string(), at("a: 3"), at("a: 5")),
+                ("<<".to_string(), at("'<<'"), at("\"<<\"")),
+            ];
+            assert_eq!(duplicates(&text), expected, "with {filler} more keys");
+        }
+    }
+
+    #[test]
+    fn containers_keep_children_in_order_with_spans() {
+        let text = "a:\n  - x\n  - {p: 1, q: [2, 3]}\nb: c\n";
+        let parsed = parse(&Source::new("x.yaml", text.to_string()), Limits::default());
+        let root = parsed.documents[0].root.as_ref().unwrap();
+        let seq = root.get("a").and_then(Node::as_seq).unwrap();
+        assert_eq!(seq.len(), 2);
+        assert_eq!(seq[0].as_str(), Some("x"));
+        let flow = &seq[1];
+        assert_eq!(&text[flow.span.start..flow.span.end], "{p: 1, q: [2, 3]}");
+        let q = flow.get("q").and_then(Node::as_seq).unwrap();
+        assert_eq!(q.len(), 2);
+        // A block container ends at its last child, not at the following key.
+        let a = root.get("a").unwrap();
+        assert_eq!(a.span.end, text.find("}\n").unwrap() + 1);
+        assert_eq!(root.get("b").and_then(Node::as_str), Some("c"));
     }
 }

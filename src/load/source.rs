@@ -1,6 +1,7 @@
 //! A file's text with a line index, so byte offsets become `line:column` for every report format.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// A position for humans: 1-based line and 1-based column counted in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,19 +15,25 @@ pub struct Position {
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Built on the first position asked for: most files linted have nothing to report.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl Source {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Source {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Source {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -39,15 +46,16 @@ impl Source {
         while !self.text.is_char_boundary(byte) {
             byte -= 1;
         }
-        let line = self.line_starts.partition_point(|&start| start <= byte);
-        let start = self.line_starts[line - 1];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&start| start <= byte);
+        let start = line_starts[line - 1];
         let column = self.text[start..byte].chars().count() + 1;
         Position { line, column }
     }
 
     /// The byte offset of a 1-based line and 0-based character column (clamped).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         let rest = &self.text[start..];

@@ -1,6 +1,6 @@
 //! `broken-alias`: an ImageStreamTag alias loops or points at a tag that does not exist.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Context, CrossCheck, Finding, Rule, Severity};
 use crate::model::{reference, spec::IMAGE_STREAM_TAG};
 
 pub static RULE: Rule = Rule {
@@ -44,14 +44,18 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     format!("tag {target:?} does not exist in this stream"),
                 ));
             }
-        } else if let Some(tags) = cx.repo.tags_of(namespace, stream)
-            && !tags.contains(&target)
-        {
-            out.push(Finding::at(
+        } else {
+            let finding = Finding::at(
                 &RULE,
                 path,
                 format!("image stream {stream:?} has no tag {target:?}"),
-            ));
+            );
+            let check = CrossCheck::MissingTag {
+                namespace: namespace.to_string(),
+                name: stream.to_string(),
+                tag: target.to_string(),
+            };
+            cx.report_if(out, finding, check);
         }
     }
 }

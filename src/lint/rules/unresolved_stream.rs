@@ -1,6 +1,6 @@
 //! `unresolved-stream`: an ImageStreamTag/ImageStreamImage source names a stream that is not in the linted files.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Context, CrossCheck, Finding, Rule, Severity};
 use crate::model::{
     reference,
     spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, SpecTag, StreamMeta},
@@ -23,13 +23,27 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if cx.opaque(stream) || cx.opaque(namespace) {
             continue;
         }
-        if stream != own.name && cx.repo.tags_of(namespace, stream).is_none() {
-            out.push(Finding::at(
-                &RULE,
-                path.key("from").key("name"),
-                format!("image stream {:?} is not defined in the linted files; it must exist in namespace {:?} of the cluster", stream, if namespace.is_empty() { "(this stream's)" } else { namespace }),
-            ));
+        if stream == own.name {
+            continue;
         }
+        let finding = Finding::at(
+            &RULE,
+            path.key("from").key("name"),
+            format!(
+                "image stream {:?} is not defined in the linted files; it must exist in namespace {:?} of the cluster",
+                stream,
+                if namespace.is_empty() {
+                    "(this stream's)"
+                } else {
+                    namespace
+                }
+            ),
+        );
+        let check = CrossCheck::NoStream {
+            namespace: namespace.to_string(),
+            name: stream.to_string(),
+        };
+        cx.report_if(out, finding, check);
     }
 }
 
