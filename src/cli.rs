@@ -62,10 +62,11 @@ pub enum Command {
                             streamlock import --write --mirror registry.redhat.io=mirror.local:5000"
     )]
     Import(Box<ImportArgs>),
-    /// Show an ImageStream or one of its tags the way `oc describe` does, from the files.
+    /// Show an ImageStream or one of its tags the way `oc describe` does, from the files (and the registry).
     #[command(
         after_help = "Examples:\n  streamlock describe is/ruby\n  streamlock describe is/team-a/ruby deploy/\n  \
-                            streamlock describe istag/ruby:3.3\n\n\
+                            streamlock describe istag/ruby:3.3\n  \
+                            streamlock describe istag/ruby:3.3 --remote   # size, layers, command, labels from the registry\n\n\
                             Ages are relative to now, or to SOURCE_DATE_EPOCH when it is set."
     )]
     Describe(DescribeArgs),

@@ -324,3 +324,75 @@ fn failures_say_what_is_missing_and_exit_2() {
     let out = setup.describe("is/app");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn tls_and_credentials_as_import_uses_them_and_no_secret_is_printed() {
+    let registry = TestRegistry::tls_with_login("alice", "s3cret-pw");
+    let pusher = Pusher::new(&registry);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let pushed = runtime.block_on(pusher.push("team/oci", "1", Kind::Oci));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stream = STREAM
+        .replace("registry.example.com", &registry.addr)
+        .replace("OCI", &pushed.digest);
+    std::fs::write(dir.path().join("app.yaml"), stream).expect("write");
+    let ca = registry.ca_file.clone().expect("CA");
+    let run = |password: &str, with_ca: bool| {
+        let auth = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("alice:{password}"),
+        );
+        let auth_file = dir.path().join("auth.json");
+        std::fs::write(
+            &auth_file,
+            format!(r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#, registry.addr),
+        )
+        .expect("write");
+        let mut command = Command::cargo_bin("streamlock").expect("binary");
+        command
+            .current_dir(dir.path())
+            .env("STREAMLOCK_LOG", "debug")
+            .env("HOME", dir.path())
+            .env_remove("DOCKER_CONFIG")
+            .env_remove("REGISTRY_AUTH_FILE")
+            .env_remove("XDG_RUNTIME_DIR")
+            .args([
+                "describe",
+                "istag/app:oci",
+                "app.yaml",
+                "--remote",
+                "--retries",
+                "0",
+            ])
+            .arg("--auth-file")
+            .arg(&auth_file);
+        if with_ca {
+            command.arg("--ca-file").arg(&ca);
+        }
+        command.output().expect("run")
+    };
+    let good = run("s3cret-pw", true);
+    let text = success(&good);
+    assert!(text.contains("\nArch:\t\tamd64\n"), "{text}");
+    let all = |out: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    assert!(!all(&good).contains("s3cret"), "{}", all(&good));
+
+    let wrong = run("wrong-pw", true);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        all(&wrong).contains("may not have access"),
+        "{}",
+        all(&wrong)
+    );
+    assert!(!all(&wrong).contains("wrong-pw"), "{}", all(&wrong));
+
+    // Without the CA the certificate is not trusted: verification stays on.
+    let untrusted = run("s3cret-pw", false);
+    assert_eq!(untrusted.status.code(), Some(2), "{}", all(&untrusted));
+}
