@@ -62,10 +62,11 @@ pub enum Command {
                             streamlock import --write --mirror registry.redhat.io=mirror.local:5000"
     )]
     Import(Box<ImportArgs>),
-    /// Show an ImageStream or one of its tags the way `oc describe` does, from the files.
+    /// Show an ImageStream or one of its tags the way `oc describe` does, from the files (and the registry).
     #[command(
         after_help = "Examples:\n  streamlock describe is/ruby\n  streamlock describe is/team-a/ruby deploy/\n  \
-                            streamlock describe istag/ruby:3.3\n\n\
+                            streamlock describe istag/ruby:3.3\n  \
+                            streamlock describe istag/ruby:3.3 --remote   # size, layers, command, labels from the registry\n\n\
                             Ages are relative to now, or to SOURCE_DATE_EPOCH when it is set."
     )]
     Describe(DescribeArgs),
@@ -151,6 +152,29 @@ pub struct ImportArgs {
     /// Concurrent requests per registry.
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub per_registry: usize,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Write a Markdown summary (for a PR body or job summary) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Write the JSON report to FILE, whatever --format is.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Output on stdout: human or json.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
+    pub format: ImportFormat,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read settings from this file instead of the nearest .streamlock.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// How to reach registries: shared by every command that talks to one, so they all build the engine
+/// the same way.
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
     /// Seconds before one request is given up (then retried).
     #[arg(long, value_name = "S", default_value_t = 30)]
     pub timeout: u64,
@@ -175,21 +199,6 @@ pub struct ImportArgs {
     /// A one-off mirror: `SOURCE=MIRROR` (repeatable; for tag and digest references).
     #[arg(long, value_name = "SRC=DST")]
     pub mirror: Vec<String>,
-    /// Write a Markdown summary (for a PR body or job summary) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub summary: Option<PathBuf>,
-    /// Write the JSON report to FILE, whatever --format is.
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
-    /// Output on stdout: human or json.
-    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
-    pub format: ImportFormat,
-    /// Skip paths matching this glob (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Read settings from this file instead of the nearest .streamlock.yaml.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
 }
 
 /// What `import` does with the new status: exactly one.
@@ -222,6 +231,12 @@ pub struct DescribeArgs {
     pub target: String,
     /// Files or directories to look in (default: the current directory).
     pub paths: Vec<PathBuf>,
+    /// For istag: also fetch the image's manifest and config from its registry and show its size,
+    /// layers, created time, architecture, command, labels and environment (or a list's platforms).
+    #[arg(long)]
+    pub remote: bool,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]

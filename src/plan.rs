@@ -327,7 +327,8 @@ fn lookup_reference<'a>(name: &'a str, options: &PlanOptions) -> &'a str {
     }
 }
 
-fn lookup_for(tag: &SpecTag, options: &PlanOptions) -> Lookup {
+/// The lookup an import of `tag` makes (also what `describe --remote` resolves a tag without status by).
+pub fn lookup_for(tag: &SpecTag, options: &PlanOptions) -> Lookup {
     let name = tag.from.as_ref().map_or("", |f| f.name.as_str());
     let mode = ImportMode::of(tag);
     let annotation = |key: &str| {

@@ -1,8 +1,11 @@
-//! `streamlock describe is/NAME | istag/NAME[:TAG] [PATHS…]`.
+//! `streamlock describe is/NAME | istag/NAME[:TAG] [PATHS…] [--remote]`.
 
 use super::{Exit, print};
 use crate::cli::{DescribeArgs, Global};
 use crate::describe::{self, Described, Repository, Target};
+use crate::import::resolve::to_registry;
+use crate::reconcile::TagImport;
+use crate::registry::{Inspected, Resolver};
 
 pub fn run(args: DescribeArgs, global: &Global) -> Exit {
     let target = match Target::parse(&args.target) {
@@ -39,7 +42,12 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
     };
     let stream = Described::new(found.object.node);
     let text = match &target {
+        Target::Stream { .. } if args.remote => {
+            Err("--remote reads one image: describe istag/NAME:TAG".to_owned())
+        }
         Target::Stream { .. } => Ok(describe::describe_stream(&stream, describe::now())),
+        Target::Tag { tag, .. } if args.remote => inspect(&args, &stream, tag)
+            .map(|image| describe::describe_istag_remote(&stream, tag, &image, describe::now())),
         Target::Tag { tag, .. } => describe::describe_istag(&stream, tag),
     };
     match text {
@@ -52,4 +60,21 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
             Exit::Failure
         }
     }
+}
+
+/// Reads the tag's image from its registry (or mirrors) with the engine import uses.
+fn inspect(args: &DescribeArgs, stream: &Described<'_>, tag: &str) -> Result<Inspected, String> {
+    let planned = describe::remote_lookup(stream, tag)?;
+    let lookup = to_registry(&planned).map_err(|failure| match failure {
+        TagImport::Failed { message, .. } => message,
+        TagImport::Found { image } => image,
+        TagImport::Skipped { why } => why,
+    })?;
+    let resolver = Resolver::new(super::engine::registry_config(&args.registry)?)
+        .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    runtime.block_on(resolver.inspect(&lookup))
 }

@@ -1,16 +1,14 @@
 //! `streamlock import`: arguments → pipeline → files, diff or check → report and exit code.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::Duration;
 
 use super::{Exit, print};
 use crate::cli::{Global, ImportArgs, ImportFormat};
 use crate::import::{self, Options, Outcome, apply, resolve};
 use crate::plan::{PlanOptions, Selection, TagSelector};
 use crate::reconcile::{ReconcileOptions, check_offline};
-use crate::registry::{self, Credentials, MirrorRule, Platform, Resolver, RetryPolicy};
+use crate::registry::{self, Platform, Resolver};
 use crate::repo::Repo;
 use crate::report::{self, import as import_report};
 
@@ -248,6 +246,7 @@ fn offline_check(repo: &Repo, args: &ImportArgs, broken: bool) -> Exit {
     }
 }
 
+/// The shared engine configuration with import's concurrency and platform.
 fn registry_config(args: &ImportArgs) -> Result<registry::Config, String> {
     let platform = Platform::parse(&args.platform).ok_or_else(|| {
         format!(
@@ -255,34 +254,13 @@ fn registry_config(args: &ImportArgs) -> Result<registry::Config, String> {
             args.platform
         )
     })?;
-    let auth_files = Credentials::standard_auth_files(args.auth_file.as_deref(), |name| {
-        std::env::var(name).ok()
-    });
-    let credentials =
-        Credentials::load(&auth_files, &args.pull_secret).map_err(|e| e.to_string())?;
-    let mut mirrors: Vec<MirrorRule> = Vec::new();
-    for file in &args.mirror_config {
-        mirrors.extend(registry::mirror_config::read(file)?);
-    }
-    for flag in &args.mirror {
-        mirrors.push(MirrorRule::parse_flag(flag).map_err(|e| e.to_string())?);
-    }
     if args.jobs == 0 || args.per_registry == 0 {
         return Err("--jobs and --per-registry must be at least 1".into());
     }
     Ok(registry::Config {
         jobs: args.jobs,
         per_registry: args.per_registry,
-        timeout: Duration::from_secs(args.timeout.max(1)),
-        retry: RetryPolicy {
-            retries: args.retries,
-            ..RetryPolicy::default()
-        },
-        ca_files: args.ca_file.iter().map(PathBuf::from).collect(),
-        insecure_registries: args.insecure_registry.clone(),
-        credentials,
-        mirrors,
         platform,
-        ..registry::Config::default()
+        ..super::engine::registry_config(&args.registry)?
     })
 }

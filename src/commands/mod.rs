@@ -1,6 +1,7 @@
 //! One function per subcommand: arguments in, exit code out.
 
 pub mod describe;
+mod engine;
 pub mod import;
 pub mod lint;
 pub mod meta;

@@ -2,6 +2,7 @@
 
 mod duration;
 pub mod find;
+mod image;
 mod istag;
 mod priority;
 mod stream;
@@ -9,7 +10,7 @@ mod tabwriter;
 
 pub use duration::{age, human_duration, now};
 pub use find::{Found, Repository, split_namespace};
-pub use istag::describe_istag;
+pub use istag::{describe_istag, describe_istag_remote, remote_lookup};
 pub use priority::prioritize_tags;
 pub use stream::{Described, describe_stream};
 pub use tabwriter::align;

@@ -68,7 +68,8 @@ pub fn online(
         .collect())
 }
 
-fn to_registry(lookup: &plan::Lookup) -> Result<registry::Lookup, TagImport> {
+/// The registry engine's lookup for a planned one, or the importer's failure for a reference it rejects.
+pub fn to_registry(lookup: &plan::Lookup) -> Result<registry::Lookup, TagImport> {
     let parsed = reference::parse(&lookup.reference).map_err(|e| TagImport::Failed {
         reason: "Invalid".into(),
         message: format!(

@@ -106,13 +106,39 @@ impl Registry {
         reference: &str,
         count: &Counter,
     ) -> Result<Reply, LookupError> {
+        let path = format!("{repository}/manifests/{reference}");
+        self.fetch(http, method, repository, &path, count).await
+    }
+
+    /// `GET /v2/<repository>/blobs/<digest>` (redirects to blob storage are followed).
+    pub async fn blob(
+        &self,
+        http: &Http,
+        repository: &str,
+        digest: &str,
+        count: &Counter,
+    ) -> Result<Reply, LookupError> {
+        let path = format!("{repository}/blobs/{digest}");
+        self.fetch(http, Method::GET, repository, &path, count)
+            .await
+    }
+
+    /// One authorized request for `/v2/<path>` in `repository`'s pull scope.
+    async fn fetch(
+        &self,
+        http: &Http,
+        method: Method,
+        repository: &str,
+        path: &str,
+        count: &Counter,
+    ) -> Result<Reply, LookupError> {
         let endpoint = self
             .endpoint
             .get_or_init(|| self.ping(http, count))
             .await
             .as_ref()
             .map_err(Clone::clone)?;
-        let url = format!("{}/v2/{repository}/manifests/{reference}", endpoint.base);
+        let url = format!("{}/v2/{path}", endpoint.base);
         let scope = format!("repository:{repository}:pull");
         let client = self.client(http);
         let mut stale: Option<String> = None;

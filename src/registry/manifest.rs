@@ -49,27 +49,28 @@ pub fn is_sha256_digest(text: &str) -> bool {
     })
 }
 
+/// A manifest list or OCI index, as far as the importer and `describe` read it.
 #[derive(Deserialize)]
-struct ListBody {
+pub(super) struct ListBody {
     #[serde(default)]
-    manifests: Vec<ListEntry>,
+    pub manifests: Vec<ListEntry>,
 }
 
 #[derive(Deserialize)]
-struct ListEntry {
-    digest: String,
+pub(super) struct ListEntry {
+    pub digest: String,
     #[serde(rename = "mediaType", default)]
-    media_type: String,
+    pub media_type: String,
     #[serde(default)]
-    platform: Option<EntryPlatform>,
+    pub platform: Option<EntryPlatform>,
 }
 
-#[derive(Deserialize)]
-struct EntryPlatform {
+#[derive(Default, Deserialize)]
+pub(super) struct EntryPlatform {
     #[serde(default)]
-    os: String,
+    pub os: String,
     #[serde(default)]
-    architecture: String,
+    pub architecture: String,
 }
 
 /// The child a Legacy import records: the first entry matching each preference in turn, then the first

@@ -13,6 +13,7 @@ mod auth;
 mod client;
 mod credentials;
 mod error;
+mod inspect;
 mod manifest;
 pub mod mirror_config;
 mod mirrors;
@@ -22,6 +23,7 @@ mod retry;
 mod yaml;
 
 pub use credentials::{Credential, CredentialError, Credentials};
+pub use inspect::{ContainerConfig, Content, Image, ImageConfig, Inspected, Layer, ListedManifest};
 pub use manifest::{DOCKER_LIST, DOCKER_SCHEMA2, OCI_INDEX, OCI_MANIFEST};
 pub use mirrors::{MirrorError, MirrorKind, MirrorRule};
 pub use resolver::{Config, ConfigError, Resolver};

@@ -68,16 +68,16 @@ pub enum ConfigError {
 /// Resolves lookups concurrently. Cheap to clone; clones share connections, tokens and limits.
 #[derive(Clone)]
 pub struct Resolver {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: Http,
+pub(super) struct Inner {
+    pub(super) http: Http,
     jobs: Semaphore,
     per_registry: usize,
     quota_floor: u32,
-    insecure_registries: Vec<String>,
-    mirrors: Vec<MirrorRule>,
+    pub(super) insecure_registries: Vec<String>,
+    pub(super) mirrors: Vec<MirrorRule>,
     platform: Platform,
     registries: Mutex<HashMap<(String, bool), Arc<Registry>>>,
 }
@@ -181,7 +181,7 @@ impl Resolver {
 }
 
 impl Inner {
-    fn registry(&self, host: &str, insecure: bool) -> Arc<Registry> {
+    pub(super) fn registry(&self, host: &str, insecure: bool) -> Arc<Registry> {
         let mut registries = self
             .registries
             .lock()

@@ -210,7 +210,7 @@ impl Pusher {
         (sha256(&manifest), media_type, manifest)
     }
 
-    async fn blob(&self, repo: &str, bytes: &[u8]) -> String {
+    pub async fn blob(&self, repo: &str, bytes: &[u8]) -> String {
         let digest = sha256(bytes);
         let start = self
             .request(
