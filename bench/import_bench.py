@@ -322,7 +322,7 @@ def machine(binary):
             return "?"
     mem = next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))
     return {"nproc": os.cpu_count(), "mem_gib": round(int(mem) / 1024 / 1024, 1), "load_start": load(),
-            "kernel": os.uname().release, "streamlock": run([binary, "--version"]),
+            "streamlock": run([binary, "--version"]),
             "skopeo": run(["skopeo", "--version"]), "registry": run(["docker-registry", "--version"]),
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 

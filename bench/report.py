@@ -29,7 +29,7 @@ def main():
            "machine move between runs, ratios much less. Reproduce with `bench/run.sh` (about 10 minutes on "
            "2 cores; `--quick` for a CI-sized run); it needs docker-registry, skopeo, python3 and GNU time, "
            "and talks to 127.0.0.1 only.", "",
-           f"Machine: {m['nproc']} CPUs, {m['mem_gib']} GiB, kernel {m['kernel']}, {m['date']}; "
+           f"Machine: {m['nproc']} CPUs, {m['mem_gib']} GiB, {m['date']}; "
            f"1-minute load {m['load_start']} at start, {min(loads)}–{max(loads)} during the import runs "
            f"(the machine was shared, so 0 ms figures are CPU-bound and noisy). {m['streamlock']}, "
            f"{m['skopeo']}, {m['registry']} (in-memory storage).", ""]
