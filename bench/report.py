@@ -85,12 +85,13 @@ def main():
     if big:
         s = big["streamlock"]
         wall_ok = s["seconds"] <= 1.3 * big["bound_s"]
+        note = " (the issue sets it at 2,000; this is a quick run)" if results["quick"] else ""
         fast_ok = big["skopeo"]["seconds"] >= 10 * s["seconds"]
         targets += [
-            ("3", f"{big['refs']} refs at 50 ms: wall within 1.3x of the bound",
+            ("3", f"{big['refs']} refs at 50 ms: wall within 1.3x of the bound" + note,
              f"{met(wall_ok)} ({ratio(s['seconds'], big['bound_s'])}; the HEAD-only floor reached "
              f"{ratio(big['head_floor']['seconds'], big['bound_s'])} of the bound in the same run)"),
-            ("3", f"{big['refs']} refs at 50 ms: at least 10x faster than skopeo at the same P",
+            ("3", f"{big['refs']} refs at 50 ms: at least 10x faster than skopeo at the same P" + note,
              f"{met(fast_ok)} ({ratio(big['skopeo']['seconds'], s['seconds'])})"),
         ]
     # The issue's budget: one HEAD per lookup, one GET per Legacy list, and per-registry set-up (the ping).
