@@ -110,6 +110,14 @@ def main():
     targets.append(("3", "every digest equals what the registry holds; missing ones fail with NotFound",
                     met(correct)))
 
+    if big:
+        s = big["streamlock"]
+        by_requests = (-(-s["requests"] // big["parallel"]) + 1) * big["rtt_ms"] / 1000
+        out += ["", f"At {big['refs']} references and 50 ms, streamlock made {s['requests']} requests for {s['lookups']} "
+                f"lookups: a Legacy list's body and a missing tag's error body are second round trips. Counted by "
+                f"requests instead of lookups the bound is {by_requests:.2f} s, and streamlock took "
+                f"{ratio(s['seconds'], by_requests)} of it; the HEAD-only floor took "
+                f"{ratio(big['head_floor']['seconds'], big['bound_s'])} of its own (lookups) bound."]
     out += ["", "Peak RSS and cold start (0 ms, one stream with one tag; medians of 5):", "",
             "| figure | streamlock | baseline | ratio |", "|---|---:|---:|---:|"]
     c = results["cold"]
