@@ -15,6 +15,8 @@ pub struct Request {
     pub path: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
+    /// The body (e.g. a token request's form), as sent.
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -205,11 +207,13 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
             while buffer.len() < end + 4 + length {
                 read_more(stream, buffer).await?;
             }
+            let body = buffer[end + 4..end + 4 + length].to_vec();
             buffer.drain(..end + 4 + length);
             return Some(Request {
                 method,
                 path,
                 headers,
+                body,
             });
         }
         if buffer.len() > 64 * 1024 || !buffer.is_empty() && !buffer[0].is_ascii_uppercase() {

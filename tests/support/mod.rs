@@ -6,6 +6,7 @@
 //! the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod faults;
 pub mod images;
 pub mod registry;
