@@ -1,5 +1,7 @@
 //! `broken-alias`: an ImageStreamTag alias loops or points at a tag that does not exist.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::lint::{Context, CrossCheck, Finding, Rule, Severity};
 use crate::model::{reference, spec::IMAGE_STREAM_TAG};
 
@@ -13,6 +15,15 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let own = &cx.spec().meta;
+    let aliases = same_stream_aliases(cx);
+    let cycles = cycles(&aliases);
+    let mut known: HashSet<&str> = cx.spec().tags.iter().map(|t| t.name.as_str()).collect();
+    known.extend(
+        cx.view
+            .status
+            .iter()
+            .flat_map(|s| s.tags.iter().map(|t| t.tag.as_str())),
+    );
     for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
         let Some(from) = tag.from.as_ref().filter(|f| f.kind == IMAGE_STREAM_TAG) else {
             continue;
@@ -31,13 +42,16 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         let path = path.key("from").key("name");
         if stream == own.name && (namespace == own.namespace || from.namespace.is_empty()) {
-            if let Some(cycle) = cycle_from(cx, &tag.name) {
+            if let Some(cycle) = cycles.get(tag.name.as_str()) {
                 out.push(Finding::at(
                     &RULE,
                     path,
-                    format!("aliases form a loop: {}", cycle.join(" -> ")),
+                    format!(
+                        "aliases form a loop: {}",
+                        show_loop(tag.name.as_str(), cycle)
+                    ),
                 ));
-            } else if cx.spec().tag(target).is_none() && !has_status(cx, target) {
+            } else if !known.contains(target) {
                 out.push(Finding::at(
                     &RULE,
                     path,
@@ -60,33 +74,71 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn has_status(cx: &Context, tag: &str) -> bool {
-    cx.view
-        .status
-        .as_ref()
-        .is_some_and(|s| s.tags.iter().any(|t| t.tag == tag))
+/// Tag → the tag it follows, for aliases within this stream (the last spec tag of a name wins).
+fn same_stream_aliases<'a>(cx: &'a Context) -> HashMap<&'a str, &'a str> {
+    let own = cx.spec().meta.name.as_str();
+    cx.spec()
+        .tags
+        .iter()
+        .filter_map(|t| {
+            let from = t
+                .from
+                .as_ref()
+                .filter(|f| f.kind == IMAGE_STREAM_TAG && f.namespace.is_empty())?;
+            let (stream, next) = reference::split_stream_tag(&from.name).ok()?;
+            stream
+                .is_none_or(|s| s == own)
+                .then_some((t.name.as_str(), next))
+        })
+        .collect()
 }
 
-/// Follows same-stream aliases from `start`; returns the chain when it comes back to `start`.
-fn cycle_from(cx: &Context, start: &str) -> Option<Vec<String>> {
-    let mut chain = vec![start.to_string()];
-    let mut current = start;
-    for _ in 0..cx.spec().tags.len() {
-        let from = cx
-            .spec()
-            .tag(current)?
-            .from
-            .as_ref()
-            .filter(|f| f.kind == IMAGE_STREAM_TAG && f.namespace.is_empty())?;
-        let (stream, next) = reference::split_stream_tag(&from.name).ok()?;
-        if stream.is_some_and(|s| s != cx.spec().meta.name) {
-            return None;
+/// Every tag that lies on a loop, with the loop's tags in order starting from it. Each tag follows at
+/// most one other, so one walk per tag that stops at anything already seen is linear in all.
+fn cycles<'a>(aliases: &HashMap<&'a str, &'a str>) -> HashMap<&'a str, Vec<&'a str>> {
+    let mut done: HashSet<&str> = HashSet::new();
+    let mut on_loop: HashMap<&str, Vec<&str>> = HashMap::new();
+    for &start in aliases.keys() {
+        let mut walk: Vec<&str> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        let mut current = start;
+        loop {
+            if done.contains(current) {
+                break;
+            }
+            if let Some(&first) = at.get(current) {
+                let ring = &walk[first..];
+                for (i, &tag) in ring.iter().enumerate() {
+                    let mut order: Vec<&str> = ring[i..].to_vec();
+                    order.extend_from_slice(&ring[..i]);
+                    on_loop.insert(tag, order);
+                }
+                break;
+            }
+            at.insert(current, walk.len());
+            walk.push(current);
+            match aliases.get(current) {
+                Some(&next) => current = next,
+                None => break,
+            }
         }
-        chain.push(next.to_string());
-        if next == start {
-            return Some(chain);
-        }
-        current = next;
+        done.extend(walk);
     }
-    None
+    on_loop
+}
+
+/// `a -> b -> a`, shortened for long loops.
+fn show_loop(start: &str, ring: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    let mut parts: Vec<&str> = ring.iter().take(SHOWN).copied().collect();
+    if ring.len() > SHOWN {
+        parts.push("…");
+    }
+    parts.push(start);
+    let text = parts.join(" -> ");
+    if ring.len() > SHOWN {
+        format!("{text} ({} tags)", ring.len())
+    } else {
+        text
+    }
 }
