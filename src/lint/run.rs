@@ -80,19 +80,10 @@ pub fn lint_files(paths: &[PathBuf], options: &LintOptions, config: &Config) -> 
         })
         .collect();
 
-    let mut repo = RepoIndex::default();
-    for file in &loaded {
-        if let Loaded::File(file) = file {
-            for object in load::find_objects(&file.parsed.documents) {
-                let view = StreamView::read(object.node);
-                let status_tags = view
-                    .status
-                    .iter()
-                    .flat_map(|s| s.tags.iter().map(|t| t.tag.clone()));
-                repo.add(&view.spec, status_tags.collect::<Vec<_>>().into_iter());
-            }
-        }
-    }
+    let repo = index(loaded.iter().filter_map(|file| match file {
+        Loaded::File(file) => Some(file),
+        Loaded::Failed(_) => None,
+    }));
 
     loaded
         .into_par_iter()
@@ -101,6 +92,28 @@ pub fn lint_files(paths: &[PathBuf], options: &LintOptions, config: &Config) -> 
             Loaded::File(file) => lint_file(file, options, config, &repo),
         })
         .collect()
+}
+
+/// Lints one file already in memory as if it were the only file linted (the fuzz targets' entry).
+pub fn lint_loaded(file: LoadedFile, options: &LintOptions, config: &Config) -> FileReport {
+    let repo = index([&file]);
+    lint_file(file, options, config, &repo)
+}
+
+/// Every stream of the files, for cross-stream references.
+fn index<'a>(files: impl IntoIterator<Item = &'a LoadedFile>) -> RepoIndex {
+    let mut repo = RepoIndex::default();
+    for file in files {
+        for object in load::find_objects(&file.parsed.documents) {
+            let view = StreamView::read(object.node);
+            let status_tags = view
+                .status
+                .iter()
+                .flat_map(|s| s.tags.iter().map(|t| t.tag.clone()));
+            repo.add(&view.spec, status_tags.collect::<Vec<_>>().into_iter());
+        }
+    }
+    repo
 }
 
 fn lint_file(
