@@ -196,6 +196,54 @@ fn a_hundred_thousand_line_list_is_linted_to_its_last_line() {
     );
 }
 
+/// One stream of `count` tags (four lines each): tag `i` gets `from` as `source(i)`.
+fn many_tags(count: usize, source: impl Fn(usize) -> String) -> String {
+    let mut text = String::from(
+        "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: many\nspec:\n  tags:\n",
+    );
+    for i in 0..count {
+        text += &format!("  - name: t{i}\n    from:\n{}", source(i));
+    }
+    text
+}
+
+#[test]
+fn a_stream_of_25000_tags_is_linted_to_its_last_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let count = 25_000;
+    let text = many_tags(count, |i| {
+        let repo = if i + 1 == count { "LAST" } else { "r" };
+        format!("      kind: DockerImage\n      name: quay.io/o/{repo}:t{i}\n")
+    });
+    let lines = text.lines().count() as u64;
+    let run = lint(&write(dir.path(), "tags.yaml", &text));
+    assert_eq!(run.code, 1);
+    assert_at(
+        run.one("invalid-image-reference"),
+        "tags.yaml",
+        lines,
+        13,
+        "must be lowercase",
+    );
+}
+
+#[test]
+#[ignore = "broken-alias follows each alias chain with a linear tag lookup per step and prints the whole \
+            loop for every member: cubic time and quadratic output in the chain length"]
+fn a_loop_of_25000_aliases_is_reported_in_bounded_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let count = 25_000;
+    let text = many_tags(count, |i| {
+        format!(
+            "      kind: ImageStreamTag\n      name: t{}\n",
+            (i + 1) % count
+        )
+    });
+    let run = lint(&write(dir.path(), "aliases.yaml", &text));
+    assert_eq!(run.code, 0);
+    assert!(run.diagnostics.iter().any(|d| d["rule"] == "broken-alias"));
+}
+
 #[test]
 fn nesting_beyond_the_depth_budget_is_refused_where_it_starts() {
     let dir = tempfile::tempdir().expect("tempdir");

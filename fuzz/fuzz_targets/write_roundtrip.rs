@@ -16,6 +16,15 @@ use streamlock::load::{Limits, LoadedFile, Node, find_objects, load_bytes};
 use streamlock::model::status::{NamedTagEventList, StreamStatus, TagEvent, TagEventCondition};
 use streamlock::write::{FileEdit, read_status};
 
+/// The loader's budgets, with a node budget that makes an alias bomb cost milliseconds rather than
+/// seconds: the same code refuses it, and the fuzzer keeps its pace.
+fn limits() -> Limits {
+    Limits {
+        max_nodes: 50_000,
+        ..Limits::default()
+    }
+}
+
 /// `StreamStatus` as generated data (the model types do not depend on `arbitrary`).
 #[derive(Arbitrary, Debug)]
 struct Status {
@@ -88,12 +97,7 @@ impl From<Status> for StreamStatus {
 }
 
 fn load(text: &str) -> Option<LoadedFile> {
-    load_bytes(
-        Path::new("fuzz.yaml"),
-        text.as_bytes().to_vec(),
-        Limits::default(),
-    )
-    .ok()
+    load_bytes(Path::new("fuzz.yaml"), text.as_bytes().to_vec(), limits()).ok()
 }
 
 /// Edits object `index` of `text`; `None` when the editor refuses.
