@@ -6,6 +6,7 @@
 #   FUZZ_SECONDS=600 scripts/fuzz.sh     a longer local run
 #
 # Seeds come from fixtures/ and, when STREAMLOCK_CORPUS names the real-world corpus, from its files.
+# Builds optimised without debug assertions (`-O`); FUZZ_SANITIZER=none skips AddressSanitizer.
 # Exits non-zero on the first target that finds a crash, leak, timeout or out-of-memory input; the
 # input is in fuzz/artifacts/<target>/.
 set -euo pipefail
@@ -26,7 +27,7 @@ for target in "${targets[@]}"; do
         *) dict=dict/yaml.dict ;;
     esac
     echo "fuzz: $target for ${seconds}s"
-    (cd fuzz && cargo fuzz run --sanitizer "${FUZZ_SANITIZER:-address}" "$target" \
+    (cd fuzz && cargo fuzz run -O --sanitizer "${FUZZ_SANITIZER:-address}" "$target" \
         "corpus/$target" -- \
         -max_total_time="$seconds" -timeout=25 -rss_limit_mb=3072 -max_len=65536 \
         -print_final_stats=1 -dict="$dict")
