@@ -12,7 +12,7 @@ use crate::model::path::FieldPath;
 
 pub use config::Config;
 pub use context::{Context, CrossCheck, RepoIndex};
-pub use run::{Diagnostic, FileReport, LintOptions, lint_files};
+pub use run::{Diagnostic, FileReport, LintOptions, lint_files, lint_loaded};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

@@ -138,6 +138,16 @@ fn check_file(path: &Path, options: &LintOptions, config: &Config) -> Checked {
     }
 }
 
+/// Lints one file already in memory as if it were the only file linted (the fuzz targets' entry).
+pub fn lint_loaded(file: LoadedFile, options: &LintOptions, config: &Config) -> FileReport {
+    let mut checked = lint_file(file, options, config);
+    let mut repo = RepoIndex::default();
+    for stream in checked.streams.drain(..) {
+        repo.add(stream);
+    }
+    checked.resolve(&repo)
+}
+
 fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Checked {
     let source = &file.source;
     let mut placed: Vec<(Diagnostic, Option<CrossCheck>)> = Vec::new();

@@ -32,13 +32,6 @@ pub struct FileError {
 
 /// Reads and parses one file. Never panics; every problem is a [`FileError`] or in [`Parsed`].
 pub fn load_file(path: &Path, limits: Limits) -> Result<LoadedFile, Box<FileError>> {
-    let fail = |source: Source, at, message: String| {
-        Box::new(FileError {
-            source,
-            at,
-            message,
-        })
-    };
     let empty = || Source::new(path, String::new());
     let meta = std::fs::metadata(path).map_err(|e| fail(empty(), None, io_message(&e)))?;
     if meta.is_dir() {
@@ -56,6 +49,16 @@ pub fn load_file(path: &Path, limits: Limits) -> Result<LoadedFile, Box<FileErro
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(empty(), None, io_message(&e)))?;
+    load_bytes(path, bytes, limits)
+}
+
+/// Checks and parses a file's bytes, as [`load_file`] does once it has read them (the fuzz targets
+/// enter here, without a file).
+pub fn load_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    limits: Limits,
+) -> Result<LoadedFile, Box<FileError>> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -79,6 +82,14 @@ pub fn load_file(path: &Path, limits: Limits) -> Result<LoadedFile, Box<FileErro
     }
     let parsed = parse::parse(&source, limits);
     Ok(LoadedFile { source, parsed })
+}
+
+fn fail(source: Source, at: Option<usize>, message: String) -> Box<FileError> {
+    Box::new(FileError {
+        source,
+        at,
+        message,
+    })
 }
 
 fn io_message(e: &std::io::Error) -> String {

@@ -49,7 +49,9 @@ impl Source {
         let line_starts = self.line_starts();
         let line = line_starts.partition_point(|&start| start <= byte);
         let start = line_starts[line - 1];
-        let column = self.text[start..byte].chars().count() + 1;
+        // A byte-order mark is invisible in editors: columns on the first line do not count it.
+        let mark = usize::from(start == 0 && byte > 0 && self.text.starts_with('\u{feff}'));
+        let column = self.text[start..byte].chars().count() + 1 - mark;
         Position { line, column }
     }
 
@@ -82,5 +84,14 @@ mod tests {
         assert_eq!(src.position(999), Position { line: 3, column: 1 });
         assert_eq!(src.offset_of(2, 1), 5);
         assert_eq!(src.offset_of(9, 0), src.text.len());
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let src = Source::new("x", "\u{feff}kind: x\nb".to_string());
+        assert_eq!(src.position(0), Position { line: 1, column: 1 });
+        assert_eq!(src.position(3), Position { line: 1, column: 1 });
+        assert_eq!(src.position(9), Position { line: 1, column: 7 });
+        assert_eq!(src.position(11), Position { line: 2, column: 1 });
     }
 }

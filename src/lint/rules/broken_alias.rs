@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let own = &cx.spec().meta;
     let aliases = same_stream_aliases(cx);
-    let cycles = cycles(&aliases);
+    let (rings, on_loop) = cycles(&aliases);
     let mut known: HashSet<&str> = cx.spec().tags.iter().map(|t| t.name.as_str()).collect();
     known.extend(
         cx.view
@@ -42,14 +42,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         let path = path.key("from").key("name");
         if stream == own.name && (namespace == own.namespace || from.namespace.is_empty()) {
-            if let Some(cycle) = cycles.get(tag.name.as_str()) {
+            if let Some(&(ring, at)) = on_loop.get(tag.name.as_str()) {
                 out.push(Finding::at(
                     &RULE,
                     path,
-                    format!(
-                        "aliases form a loop: {}",
-                        show_loop(tag.name.as_str(), cycle)
-                    ),
+                    format!("aliases form a loop: {}", show_loop(&rings[ring], at)),
                 ));
             } else if !known.contains(target) {
                 out.push(Finding::at(
@@ -93,11 +90,14 @@ fn same_stream_aliases<'a>(cx: &'a Context) -> HashMap<&'a str, &'a str> {
         .collect()
 }
 
-/// Every tag that lies on a loop, with the loop's tags in order starting from it. Each tag follows at
-/// most one other, so one walk per tag that stops at anything already seen is linear in all.
-fn cycles<'a>(aliases: &HashMap<&'a str, &'a str>) -> HashMap<&'a str, Vec<&'a str>> {
+/// The loops among the aliases, and for every tag on one: which loop and where in it. Each tag follows
+/// at most one other, so one walk per tag that stops at anything already seen is linear in all.
+type Loops<'a> = (Vec<Vec<&'a str>>, HashMap<&'a str, (usize, usize)>);
+
+fn cycles<'a>(aliases: &HashMap<&'a str, &'a str>) -> Loops<'a> {
     let mut done: HashSet<&str> = HashSet::new();
-    let mut on_loop: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut rings: Vec<Vec<&str>> = Vec::new();
+    let mut on_loop: HashMap<&str, (usize, usize)> = HashMap::new();
     for &start in aliases.keys() {
         let mut walk: Vec<&str> = Vec::new();
         let mut at: HashMap<&str, usize> = HashMap::new();
@@ -107,12 +107,11 @@ fn cycles<'a>(aliases: &HashMap<&'a str, &'a str>) -> HashMap<&'a str, Vec<&'a s
                 break;
             }
             if let Some(&first) = at.get(current) {
-                let ring = &walk[first..];
+                let ring = walk[first..].to_vec();
                 for (i, &tag) in ring.iter().enumerate() {
-                    let mut order: Vec<&str> = ring[i..].to_vec();
-                    order.extend_from_slice(&ring[..i]);
-                    on_loop.insert(tag, order);
+                    on_loop.insert(tag, (rings.len(), i));
                 }
+                rings.push(ring);
                 break;
             }
             at.insert(current, walk.len());
@@ -124,17 +123,19 @@ fn cycles<'a>(aliases: &HashMap<&'a str, &'a str>) -> HashMap<&'a str, Vec<&'a s
         }
         done.extend(walk);
     }
-    on_loop
+    (rings, on_loop)
 }
 
-/// `a -> b -> a`, shortened for long loops.
-fn show_loop(start: &str, ring: &[&str]) -> String {
+/// `a -> b -> a` from position `at` of the loop, shortened for long loops.
+fn show_loop(ring: &[&str], at: usize) -> String {
     const SHOWN: usize = 8;
-    let mut parts: Vec<&str> = ring.iter().take(SHOWN).copied().collect();
+    let mut parts: Vec<&str> = (0..ring.len().min(SHOWN))
+        .map(|i| ring[(at + i) % ring.len()])
+        .collect();
     if ring.len() > SHOWN {
         parts.push("…");
     }
-    parts.push(start);
+    parts.push(ring[at]);
     let text = parts.join(" -> ");
     if ring.len() > SHOWN {
         format!("{text} ({} tags)", ring.len())

@@ -1,5 +1,7 @@
 //! `duplicate-tag`: two spec tags have the same name; the server silently keeps the last.
 
+use std::collections::HashMap;
+
 use crate::lint::{Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -12,9 +14,15 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let tags = &cx.spec().tags;
-    for (i, tag) in tags.iter().enumerate() {
-        if let Some(later) = tags[i + 1..].iter().position(|t| t.name == tag.name) {
-            let later = &cx.view.tag_paths[i + 1 + later];
+    // The next tag of the same name for each tag, in one pass from the end (streams may hold thousands).
+    let mut next_of: HashMap<&str, usize> = HashMap::new();
+    let mut next = vec![None; tags.len()];
+    for (i, tag) in tags.iter().enumerate().rev() {
+        next[i] = next_of.insert(tag.name.as_str(), i);
+    }
+    for (i, (tag, later)) in tags.iter().zip(next).enumerate() {
+        if let Some(later) = later {
+            let later = &cx.view.tag_paths[later];
             out.push(Finding::at(
                 &RULE,
                 cx.view.tag_paths[i].key("name"),
