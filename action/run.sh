@@ -50,7 +50,10 @@ lint)
         case $sarif in *,*) die "sarif-file must not contain a comma: '$sarif'" ;; esac
         format="$format,sarif=$sarif"
     fi
-    args=(lint "${paths[@]}" --format "$format" --fail-on "$fail_on" "${extra[@]}")
+    # Under `never` errors still count for the `failed` output; only the step's result ignores them.
+    threshold=$fail_on
+    [ "$threshold" != never ] || threshold=error
+    args=(lint "${paths[@]}" --format "$format" --fail-on "$threshold" "${extra[@]}")
     ;;
 check | import)
     [ -z "$sarif" ] || echo "::notice title=streamlock action::sarif-file applies to lint only; ignored"
