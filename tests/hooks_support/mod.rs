@@ -133,10 +133,14 @@ pub fn snapshot() -> (tempfile::TempDir, String) {
     (dir, head)
 }
 
-/// The outcome pre-commit printed for a hook: the last word of the line `NAME.....Passed`.
+/// The outcome pre-commit printed for a hook: `Passed`, `Failed` or `Skipped`, from the line
+/// `NAME.....Passed` (or `NAME...(no files to check)Skipped`).
 pub fn hook_result<'a>(output: &'a str, name: &str) -> Option<&'a str> {
-    output
+    let line = output
         .lines()
-        .find(|l| l.starts_with(name) && l[name.len()..].starts_with('.'))
-        .and_then(|l| l.split_whitespace().last())
+        .find(|l| l.starts_with(name) && l[name.len()..].starts_with('.'))?;
+    line[name.len()..]
+        .trim_start_matches('.')
+        .rsplit(')')
+        .next()
 }
