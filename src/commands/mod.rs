@@ -69,7 +69,8 @@ pub fn collect(
     for m in &missing {
         eprintln!("streamlock: {}: {}", m.path.display(), m.message);
     }
-    if !missing.is_empty() && files.is_empty() {
+    // A path that does not exist is a mistake in the command, not a file to skip.
+    if !missing.is_empty() {
         return Err(Exit::Failure);
     }
     Ok((config, files))
