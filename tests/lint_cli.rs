@@ -39,7 +39,10 @@ fn exit_codes_follow_the_contract() {
         .code(1);
     streamlock().args(["lint", "no/such/path"]).assert().code(2);
     let good = fixture("invalid-from-kind", "good.yaml");
-    streamlock().args(["lint", &good, "no/such/path"]).assert().code(2);
+    streamlock()
+        .args(["lint", &good, "no/such/path"])
+        .assert()
+        .code(2);
     streamlock()
         .args(["lint", "--format", "xml"])
         .assert()

@@ -198,9 +198,13 @@ impl Builder<'_> {
                         message: "alias to an unknown anchor".to_string(),
                     });
                 };
-                let mut copy = target.clone();
-                let size = node_count(&copy);
+                // Counted before it is copied: a bomb is stopped before it takes the memory.
+                let size = node_count(target);
                 self.count(size, at)?;
+                let Some(target) = self.anchors.get(&id) else {
+                    return Ok(());
+                };
+                let mut copy = target.clone();
                 copy.span = at;
                 copy.shared = true;
                 self.finish(copy, 0);
