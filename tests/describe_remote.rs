@@ -5,7 +5,6 @@
 mod support;
 
 use assert_cmd::Command;
-use streamlock::registry::{DOCKER_SCHEMA2, OCI_MANIFEST};
 use support::images::{Kind, Pusher};
 use support::registry::TestRegistry;
 
@@ -107,19 +106,7 @@ impl Setup {
         let mut config = config.as_bytes().to_vec();
         config.resize(config.len().max(1000), b' ');
         assert_eq!(config.len(), 1000, "configs here are 1000 bytes");
-        let (media_type, config_type, layer_type) = if oci {
-            (
-                OCI_MANIFEST,
-                "application/vnd.oci.image.config.v1+json",
-                "application/vnd.oci.image.layer.v1.tar+gzip",
-            )
-        } else {
-            (
-                DOCKER_SCHEMA2,
-                "application/vnd.docker.container.image.v1+json",
-                "application/vnd.docker.image.rootfs.diff.tar.gzip",
-            )
-        };
+        let (media_type, config_type, layer_type) = support::images::media_types(oci);
         self.runtime.block_on(async {
             let config_digest = self.pusher.blob(repo, &config).await;
             let mut descriptors = Vec::new();

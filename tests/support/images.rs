@@ -96,6 +96,23 @@ pub fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
+/// Media types of an image manifest, its config and its layers, OCI or Docker schema2.
+pub fn media_types(oci: bool) -> (&'static str, &'static str, &'static str) {
+    if oci {
+        (
+            OCI_MANIFEST,
+            "application/vnd.oci.image.config.v1+json",
+            "application/vnd.oci.image.layer.v1.tar+gzip",
+        )
+    } else {
+        (
+            DOCKER_SCHEMA2,
+            "application/vnd.docker.container.image.v1+json",
+            "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        )
+    }
+}
+
 impl Pusher {
     pub fn new(registry: &TestRegistry) -> Self {
         super::install_crypto();
@@ -188,19 +205,7 @@ impl Pusher {
         }))
         .expect("json");
         let config_digest = self.blob(repo, &config).await;
-        let (media_type, config_type, layer_type) = if oci {
-            (
-                OCI_MANIFEST,
-                "application/vnd.oci.image.config.v1+json",
-                "application/vnd.oci.image.layer.v1.tar+gzip",
-            )
-        } else {
-            (
-                DOCKER_SCHEMA2,
-                "application/vnd.docker.container.image.v1+json",
-                "application/vnd.docker.image.rootfs.diff.tar.gzip",
-            )
-        };
+        let (media_type, config_type, layer_type) = media_types(oci);
         let manifest = serde_json::to_vec_pretty(&serde_json::json!({
             "schemaVersion": 2, "mediaType": media_type,
             "config": {"mediaType": config_type, "digest": config_digest, "size": config.len()},
