@@ -276,6 +276,7 @@ impl Inner {
             .await?;
         let body_reply = match head.status {
             200..=299 => {
+                registry.saw_repository(repository);
                 let media_type = content_type(&head);
                 match head
                     .header("docker-content-digest")
@@ -308,6 +309,10 @@ impl Inner {
                 return Err(LookupError::other(format!(
                     "unexpected status code {status}"
                 )));
+            }
+            // In a repository known to exist, a 404 is a missing manifest.
+            404 if registry.knows_repository(repository) => {
+                return Err(LookupError::ManifestUnknown);
             }
             // HEAD answers carry no error body; the error code (MANIFEST_UNKNOWN or NAME_UNKNOWN, …)
             // decides OpenShift's reason, so read it.
