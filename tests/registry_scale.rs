@@ -123,7 +123,10 @@ async fn two_thousand_references_over_two_hundred_repositories() {
         let miss_gets = (requests as usize)
             .checked_sub(lookups.len() + gets + ping)
             .expect("at least one request per lookup");
-        assert!((25..=50).contains(&miss_gets), "{mode:?}: {miss_gets} GETs for 50 misses");
+        assert!(
+            (25..=50).contains(&miss_gets),
+            "{mode:?}: {miss_gets} GETs for 50 misses"
+        );
         if mode == ImportMode::PreserveOriginal {
             // By the second run every existing repository has been seen.
             assert_eq!(miss_gets, 25, "{mode:?}");

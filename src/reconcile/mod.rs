@@ -94,6 +94,10 @@ pub struct Reconciled {
     pub tags: Vec<TagReport>,
 }
 
+/// Most rounds of following before giving up on a fixed point (a chain of cross-feeding tags this
+/// long does not occur in practice; each round is linear).
+const FOLLOW_PASSES: usize = 8;
+
 /// Computes the new status of every stream (one [`Reconciled`] per stream, same order).
 pub fn reconcile(
     streams: &[Stream],
@@ -115,18 +119,33 @@ pub fn reconcile(
             }
         }
     }
-    verdicts.extend(follow::follow_all(streams, &mut after, now));
+    // Tags that follow other tags can feed each other across streams (an alias of an
+    // ImageStreamImage whose history holds that alias): follow until nothing changes, so a second
+    // run finds nothing left to do.
+    // History is trimmed before and after each round of following: an ImageStreamImage must find
+    // only what the written status will hold, or the next run would find less.
+    for tags in &mut after {
+        trim(tags, options.history);
+    }
+    for _ in 0..FOLLOW_PASSES {
+        let previous = after.clone();
+        let followed = follow::follow_all(streams, &mut after, now);
+        for tags in &mut after {
+            trim(tags, options.history);
+        }
+        let settled = after == previous;
+        verdicts.extend(followed);
+        if settled {
+            break;
+        }
+    }
 
     streams
         .iter()
         .enumerate()
         .zip(before.iter().zip(after.iter_mut()))
         .map(|((i, stream), (old, new))| {
-            if let Some(n) = options.history {
-                for list in new.values_mut() {
-                    list.items.truncate(n.max(1));
-                }
-            }
+            trim(new, options.history);
             events::collapse_empty(new);
             let mut old = old.clone();
             events::collapse_empty(&mut old);
@@ -142,6 +161,15 @@ pub fn reconcile(
             }
         })
         .collect()
+}
+
+/// `--history N`: at most N items per tag (at least the current one).
+fn trim(tags: &mut TagMap, history: Option<usize>) {
+    if let Some(n) = history {
+        for list in tags.values_mut() {
+            list.items.truncate(n.max(1));
+        }
+    }
 }
 
 /// The file's status tags as a map (last duplicate wins, sorted by name).
