@@ -23,7 +23,8 @@ work=$(mktemp -d)
 start_registry "$work/registry"
 trap 'kill $REGISTRY_PID 2>/dev/null; rm -rf "$work"' EXIT
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 step "pushing images to the local registry at $REGISTRY"
 push_image runtimes/python 3.12 python-3.12.1 >/dev/null
