@@ -45,14 +45,7 @@ fn mirror_config(repo: &Repo, mirror: &str) -> String {
         .filter_map(|f| reference::parse(&f.name).ok())
         .map(|r| r.docker_client_defaults().registry)
         .collect();
-    let entries: String = hosts
-        .iter()
-        .map(|h| format!("  - source: {h}\n    mirrors: [\"{mirror}\"]\n    mirrorSourcePolicy: NeverContactSource\n"))
-        .collect();
-    format!(
-        "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n{entries}---\n\
-         apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nspec:\n  imageTagMirrors:\n{entries}"
-    )
+    support::registry::loopback_mirror_sets(&hosts.into_iter().collect::<Vec<_>>(), mirror)
 }
 
 fn import(dir: &Path, files: &[PathBuf], config: &Path, registry: &str, epoch: &str) {

@@ -65,10 +65,7 @@ fn killed_writes_leave_every_file_old_or_new() {
     let mirrors = work.path().join("mirrors.yaml");
     std::fs::write(
         &mirrors,
-        format!(
-            "kind: ImageTagMirrorSet\nspec:\n  imageTagMirrors:\n  - source: registry.example.com\n    mirrors: [\"{}\"]\n    mirrorSourcePolicy: NeverContactSource\n",
-            registry.addr
-        ),
+        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr),
     )
     .expect("mirrors");
 

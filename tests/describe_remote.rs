@@ -85,11 +85,8 @@ impl Setup {
     fn new() -> Setup {
         let registry = TestRegistry::plain();
         let dir = tempfile::tempdir().expect("tempdir");
-        let mirrors = format!(
-            "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - source: registry.example.com\n    mirrors: [\"{0}\"]\n    mirrorSourcePolicy: NeverContactSource\n---\n\
-             apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nspec:\n  imageTagMirrors:\n  - source: registry.example.com\n    mirrors: [\"{0}\"]\n    mirrorSourcePolicy: NeverContactSource\n",
-            registry.addr
-        );
+        let mirrors =
+            support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
         std::fs::write(dir.path().join("mirrors.conf"), mirrors).expect("write");
         let pusher = Pusher::new(&registry);
         let runtime = tokio::runtime::Runtime::new().expect("runtime");

@@ -48,11 +48,8 @@ impl Repo {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("tools.yaml"), STREAM).expect("write");
         // Mirrors that never fall back to the source: no lookup may leave loopback.
-        let mirrors = format!(
-            "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - source: registry.example.com\n    mirrors: [\"{0}\"]\n    mirrorSourcePolicy: NeverContactSource\n---\n\
-             apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nspec:\n  imageTagMirrors:\n  - source: registry.example.com\n    mirrors: [\"{0}\"]\n    mirrorSourcePolicy: NeverContactSource\n",
-            registry.addr
-        );
+        let mirrors =
+            support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
         std::fs::create_dir(dir.path().join(".config")).expect("mkdir");
         std::fs::write(dir.path().join(".config/mirrors.yaml"), mirrors).expect("write");
         Repo { dir, registry }

@@ -245,3 +245,21 @@ pub fn make_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     ]);
     (p("ca.crt"), p("server.crt"), p("server.key"))
 }
+
+/// An ImageDigestMirrorSet and an ImageTagMirrorSet that send every `source` to `mirror` and never to
+/// the source itself: what keeps a test's lookups of real registry names on loopback.
+pub fn loopback_mirror_sets<S: AsRef<str>>(sources: &[S], mirror: &str) -> String {
+    let entries: String = sources
+        .iter()
+        .map(|s| {
+            format!(
+                "  - source: {}\n    mirrors: [\"{mirror}\"]\n    mirrorSourcePolicy: NeverContactSource\n",
+                s.as_ref()
+            )
+        })
+        .collect();
+    format!(
+        "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n{entries}---\n\
+         apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nspec:\n  imageTagMirrors:\n{entries}"
+    )
+}
