@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use super::{Exit, print};
 use crate::cli::{Global, ImportArgs, ImportFormat};
-use crate::import::{self, Options, Outcome, apply, resolve};
+use crate::import::{self, Options, TagLine, apply, resolve};
 use crate::plan::{PlanOptions, Selection, TagSelector};
 use crate::reconcile::{ReconcileOptions, check_offline};
 use crate::registry::{self, Platform, Resolver};
@@ -151,7 +151,7 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
                 print(&diff);
             }
             if args.mode.check {
-                print(&check_lines(&repo, &outcome));
+                print(&check_lines(&repo, &lines));
             }
             if !global.quiet {
                 let text = import_report::human(&repo, &outcome, &lines, global.verbose > 0);
@@ -176,10 +176,10 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
 }
 
 /// `--check`: one line per tag that would change.
-fn check_lines(repo: &Repo, outcome: &Outcome) -> String {
+fn check_lines(repo: &Repo, lines: &[TagLine]) -> String {
     let mut out = String::new();
-    for line in outcome.lines(repo) {
-        if import_report::result_name(&line) != "updated" {
+    for line in lines {
+        if import_report::result_name(line) != "updated" {
             continue;
         }
         let name = format!(

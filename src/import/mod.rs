@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod resolve;
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::model::spec::DOCKER_IMAGE;
@@ -41,6 +42,18 @@ pub struct TagLine {
 impl Outcome {
     /// Every reported tag, in stream then tag order.
     pub fn lines(&self, repo: &Repo) -> Vec<TagLine> {
+        // Looked up per reported tag: keyed once rather than searched each time.
+        let lookups: HashMap<(usize, &str), usize> = self
+            .plan
+            .tags
+            .iter()
+            .map(|p| ((p.stream, p.tag.as_str()), p.lookup))
+            .collect();
+        let pins: HashMap<(usize, &str), &str> = self
+            .pins
+            .iter()
+            .map(|(s, t, name)| ((*s, t.as_str()), name.as_str()))
+            .collect();
         let mut lines = Vec::new();
         for reconciled in &self.reconciled {
             let spec = &repo.streams[reconciled.stream].stream.spec;
@@ -49,17 +62,11 @@ impl Outcome {
                     .tag(&report.tag)
                     .and_then(|t| t.from.as_ref())
                     .map_or_else(String::new, |f| f.name.clone());
-                let requests = self
-                    .plan
-                    .tags
-                    .iter()
-                    .find(|p| p.stream == reconciled.stream && p.tag == report.tag)
-                    .map_or(0, |p| self.requests.get(p.lookup).copied().unwrap_or(0));
-                let pinned = self
-                    .pins
-                    .iter()
-                    .find(|(s, t, _)| *s == reconciled.stream && *t == report.tag)
-                    .map(|(_, _, name)| name.clone());
+                let key = (reconciled.stream, report.tag.as_str());
+                let requests = lookups
+                    .get(&key)
+                    .map_or(0, |&l| self.requests.get(l).copied().unwrap_or(0));
+                let pinned = pins.get(&key).map(|name| name.to_string());
                 lines.push(TagLine {
                     stream: reconciled.stream,
                     tag: report.tag.clone(),
