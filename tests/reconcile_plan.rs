@@ -1,5 +1,4 @@
-//! Selection (the import controller's rule, --scheduled, --all, --tag), unique lookups, and the
-//! offline check.
+//! Selection (the Git rule, --scheduled, --all, --tag), unique lookups, and the offline check.
 
 mod reconcile_common;
 
@@ -58,9 +57,11 @@ fn default_rule_table() {
             Some(Why::NoStatus),
         ),
         (
+            // The controller would import it again (no dockerRepositoryCheck annotation); in Git
+            // nothing ever writes that annotation, so the Git rule leaves a matching status alone.
             "nil generation, stream never checked",
             imported(t(), 2),
-            Some(Why::NoGeneration),
+            None,
         ),
         (
             "nil generation, stream checked",
@@ -105,7 +106,12 @@ fn observed_generation_includes_the_failure_condition() {
     let status = s.status.as_mut().unwrap();
     status.tags[0]
         .conditions
-        .push(failed("NotFound", "x", 3, T0));
+        .push(failed(
+            "NotFound",
+            "dockerimage.image.openshift.io \"docker.io/library/r:t\" not found",
+            3,
+            T0,
+        ));
     assert_eq!(
         why_one(s.clone(), &PlanOptions::default()),
         None,
@@ -119,8 +125,9 @@ fn observed_generation_includes_the_failure_condition() {
 }
 
 #[test]
-fn a_triggered_stream_takes_its_nil_generation_tags_too() {
-    // needsImport fires for tag `n`; the controller then also imports `nil` (tagNeedsImport(…, true)).
+fn a_newer_generation_does_not_drag_its_neighbours() {
+    // The controller would also import `nil` once `n` triggers the stream (tagNeedsImport(…, true));
+    // the Git rule looks up only the tag whose spec changed, so a PR check costs what it touched.
     let a = digest('a');
     let s = checked(with_status(
         stream(
@@ -137,13 +144,25 @@ fn a_triggered_stream_takes_its_nil_generation_tags_too() {
         ],
     ));
     let got = selected(&[s], &PlanOptions::default());
+    assert_eq!(got, [("n".into(), Why::NewerGeneration)]);
+}
+
+#[test]
+fn a_failure_recorded_for_another_reference_is_a_spec_change() {
+    let mut s = imported(docker("t", "quay.io/team/r:2"), 2);
+    s.status.as_mut().unwrap().tags[0].conditions.push(failed(
+        "NotFound",
+        "dockerimage.image.openshift.io \"quay.io/team/r:1\" not found",
+        2,
+        T0,
+    ));
     assert_eq!(
-        got,
-        [
-            ("nil".into(), Why::NoGeneration),
-            ("n".into(), Why::NewerGeneration)
-        ]
+        why_one(s.clone(), &PlanOptions::default()),
+        Some(Why::SpecChanged)
     );
+    s.status.as_mut().unwrap().tags[0].conditions[0].message =
+        "Internal error occurred: quay.io/team/r:2: manifest invalid".into();
+    assert_eq!(why_one(s, &PlanOptions::default()), None, "same reference");
 }
 
 #[test]
