@@ -446,7 +446,7 @@ async fn error_codes_quota_and_mirrors() {
         .resolve(&lookup(&server.addr, "team/app", "v2"))
         .await;
     assert!(
-        matches!(&after.outcome, Outcome::Skipped { why } if why.contains("3 remaining")),
+        matches!(&after.outcome, Outcome::Inconclusive { cause, .. } if cause.contains("3 remaining")),
         "{after:?}"
     );
     assert_eq!((after.requests, server.requests().len()), (0, before));
