@@ -26,6 +26,9 @@ use crate::reconcile::{Results, TagImport};
 pub struct Stream {
     pub spec: StreamSpec,
     pub status: Option<StreamStatus>,
+    /// The same stream at the base revision (`--since`), when Git has it and the file changed
+    /// since: see `baseline`.
+    pub base: Option<Box<Stream>>,
 }
 
 impl Stream {
@@ -263,10 +266,37 @@ fn default_why(stream: &Stream, tag: &SpecTag) -> Option<Why> {
     if status.is_none() {
         return Some(Why::NoStatus);
     }
-    if consistency(tag, status).is_some() {
+    if consistency(tag, status).is_some() || edited_since_base(stream, tag) {
         return Some(Why::SpecChanged);
     }
     newer(stream, tag)
+}
+
+/// Whether the tag's import-relevant spec changed since the base revision while its status did not:
+/// an edit status cannot show, such as `app:1.0` → `app:1.1` (see `baseline`).
+fn edited_since_base(stream: &Stream, tag: &SpecTag) -> bool {
+    let Some(base) = stream.base.as_deref() else {
+        return false;
+    };
+    let Some(old) = base.spec_tags().find(|t| t.name == tag.name) else {
+        return false;
+    };
+    let platform = |t: &SpecTag| {
+        t.annotations
+            .iter()
+            .filter(|(k, _)| k == PREFER_OS || k == PREFER_ARCH)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let edited = old.from != tag.from
+        || old.import_policy.import_mode != tag.import_policy.import_mode
+        || old.import_policy.insecure != tag.import_policy.insecure
+        || platform(old) != platform(tag);
+    // Status the base did not have at all (a status directory, or a first import not yet committed)
+    // cannot tell either: look it up, which at worst confirms what is there.
+    let refreshed =
+        base.status.is_some() && base.status_tag(&tag.name) != stream.status_tag(&tag.name);
+    edited && !refreshed
 }
 
 /// tagNeedsImport with a generation set: newer than observed, or a client's `0`.

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::str::FromStr;
 
 use super::{Exit, print};
+use crate::baseline;
 use crate::cli::{Global, ImportArgs, ImportFormat};
 use crate::import::job::{self, Action, Source};
 use crate::import::{self, Options, apply};
@@ -52,9 +53,15 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
         }
     }
     let broken = !repo.unreadable.is_empty();
-
     if args.mode.check && args.offline {
         return Ok(offline_check(&repo, args, global.quiet, broken));
+    }
+    // The offline check does not compare with Git: an edited tag that still resolves to the same
+    // image would fail the hook forever. The online planner looks such a tag up instead.
+    match args.since.as_deref() {
+        Some("none") => {}
+        Some(rev) => baseline::attach(&mut repo, rev, true).map_err(|e| e.to_string())?,
+        None => baseline::attach(&mut repo, "HEAD", false).map_err(|e| e.to_string())?,
     }
 
     let options = Options {

@@ -314,11 +314,14 @@ impl Registry {
                     }
                 };
                 let token = self.tokens.get(scope, stale, fetch).await?;
-                let header = HeaderValue::from_str(&format!("Bearer {}", token.value))
-                    .map_err(|_| {
+                let header =
+                    HeaderValue::from_str(&format!("Bearer {}", token.value)).map_err(|_| {
                         LookupError::inconclusive(
                             "token service returned an unusable token",
-                            format!("the token service of {} misbehaves; run again later", self.host),
+                            format!(
+                                "the token service of {} misbehaves; run again later",
+                                self.host
+                            ),
                         )
                     })?;
                 Ok(Sent {
@@ -545,10 +548,19 @@ fn fix_for(host: &str, cause: &str) -> String {
         format!(
             "{host}'s TLS certificate is not trusted: pass its CA with --ca-file, or add --insecure-registry {host}"
         )
-    } else if has(&["name resolution", "dns", "no such host", "name or service not known"]) {
-        format!("{host} cannot be resolved: check the name, your network and VPN, or map it with --mirror")
+    } else if has(&[
+        "name resolution",
+        "dns",
+        "no such host",
+        "name or service not known",
+    ]) {
+        format!(
+            "{host} cannot be resolved: check the name, your network and VPN, or map it with --mirror"
+        )
     } else if has(&["connection refused"]) {
-        format!("{host} refused the connection: check that the registry is up and the port is right")
+        format!(
+            "{host} refused the connection: check that the registry is up and the port is right"
+        )
     } else if has(&["timeout", "timed out"]) {
         format!("{host} did not answer in time: run again later, or raise --timeout")
     } else {

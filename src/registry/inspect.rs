@@ -114,7 +114,9 @@ impl Resolver {
             Outcome::Inconclusive { cause, fix } => format!("{cause} ({fix})"),
         };
         if !is_sha256_digest(&digest) {
-            return Err(failed(LookupError::registry("invalid checksum digest format")));
+            return Err(failed(LookupError::registry(
+                "invalid checksum digest format",
+            )));
         }
         let inner = &self.inner;
         let count = Counter::default();

@@ -156,13 +156,15 @@ impl Resolver {
         }
         let mut answers = Vec::with_capacity(tasks.len());
         for task in tasks {
-            answers.push(task.await.unwrap_or_else(|err| LookupResult {
-                outcome: LookupError::inconclusive(
-                    format!("lookup aborted: {err}"),
-                    "an internal task failed; run again",
-                )
-                .into_outcome(""),
-                requests: 0,
+            answers.push(task.await.unwrap_or_else(|err| {
+                LookupResult {
+                    outcome: LookupError::inconclusive(
+                        format!("lookup aborted: {err}"),
+                        "an internal task failed; run again",
+                    )
+                    .into_outcome(""),
+                    requests: 0,
+                }
             }));
         }
         let mut seen = vec![false; answers.len()];
@@ -370,7 +372,10 @@ impl Inner {
 /// The failure of a lookup from what each place said. One inconclusive place makes the whole lookup
 /// inconclusive (another place might have had the tag), and its message then names every place
 /// asked. Otherwise the importer records what the last place, the source when it was asked, said.
-fn conclude(mut attempts: Vec<(String, LookupError)>, skipped_source: Option<String>) -> LookupError {
+fn conclude(
+    mut attempts: Vec<(String, LookupError)>,
+    skipped_source: Option<String>,
+) -> LookupError {
     let several = attempts.len() > 1 || skipped_source.is_some();
     let inconclusive = attempts.iter().any(|(_, err)| !err.recorded());
     if !inconclusive || !several {

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::display_path;
 use crate::import::{Outcome, TagLine, TagOutcome};
-use crate::sanitize;
 use crate::repo::Repo;
+use crate::sanitize;
 
 /// Totals over the reported tags.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -129,7 +129,8 @@ pub fn json(repo: &Repo, outcome: &Outcome, lines: &[TagLine], diff: Option<&str
 /// Short digest for people: `sha256:0123456789ab`.
 fn short(image: &str) -> String {
     match image.split_once(':') {
-        Some((algo, hex)) => format!("{algo}:{}", &hex[..hex.len().min(12)]),
+        // `image` may come from a hand-edited file: cut by characters, never inside one.
+        Some((algo, hex)) => format!("{algo}:{}", hex.chars().take(12).collect::<String>()),
         None => image.to_string(),
     }
 }
@@ -159,41 +160,44 @@ pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], options: HumanOp
         if !shown {
             continue;
         }
-        let name = format!("{}:{}", stream_name(repo, line.stream), line.tag);
+        let name = format!(
+            "{}: {}:{}",
+            display_path(repo.path_of(line.stream)),
+            stream_name(repo, line.stream),
+            line.tag
+        );
         let (label, detail) = match &line.outcome {
-            TagOutcome::FailedRecorded { reason, message } => {
-                ("failed", format!("{reason}: {message} (recorded in status)"))
-            }
+            TagOutcome::FailedRecorded { reason, message } => (
+                "failed",
+                format!("{reason}: {message} (recorded in status)"),
+            ),
             TagOutcome::FailedNotRecorded { cause, fix } => (
                 "failed",
-                format!("{cause}\n          not recorded; {fix}"),
+                format!("{cause}\n             not recorded; {fix}"),
             ),
             TagOutcome::Skipped { why } => ("skipped", why.clone()),
             TagOutcome::Updated | TagOutcome::Unchanged => {
-                let before = line
-                    .before
-                    .as_ref()
-                    .map_or("(none)".to_string(), |e| short(&e.image));
-                let after = line
-                    .after
-                    .as_ref()
-                    .map_or("(none)".to_string(), |e| short(&e.image));
                 let label = match (&line.outcome, options.dry_run) {
                     (TagOutcome::Unchanged, _) => "unchanged",
                     (_, true) => "would update",
                     (_, false) => "updated",
                 };
-                let detail = if before == after {
-                    after
-                } else {
-                    format!("{before} -> {after}")
+                let before = line.before.as_ref().map(|e| e.image.as_str());
+                let after = line.after.as_ref().map(|e| e.image.as_str());
+                // The new digest in full: it is what a reviewer compares with the registry.
+                let detail = match (before, after, &line.pinned) {
+                    (_, _, Some(pin)) => format!("from.name pinned to {pin}"),
+                    (Some(b), Some(a), _) if b != a => format!("moved from {} to {a}", short(b)),
+                    (None, Some(a), _) => format!("no status yet; points at {a}"),
+                    (_, Some(a), _) => a.to_owned(),
+                    (_, None, _) => "(no image)".to_owned(),
                 };
                 (label, detail)
             }
         };
         let _ = writeln!(
             out,
-            "{label:<9} {}  {}  {}",
+            "{label:<12} {}  {}  {}",
             sanitize::line(&name),
             sanitize::line(&line.from),
             sanitize::multiline(&detail)
