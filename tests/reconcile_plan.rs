@@ -227,9 +227,13 @@ fn a_scheduled_digest_stays_scheduled_only_until_first_success() {
         stream("ns", "s", vec![by_digest]),
         vec![list("t", vec![])],
     ));
+    let not_found = format!(
+        "dockerimage.image.openshift.io \"docker.io/library/r@{}\" not found",
+        digest('a')
+    );
     failing.status.as_mut().unwrap().tags[0]
         .conditions
-        .push(failed("NotFound", "x", 2, T0));
+        .push(failed("NotFound", &not_found, 2, T0));
     assert_eq!(why_one(failing, &sched), Some(Why::Scheduled));
     // A pin followed by its tag (--pin) stays scheduled and is looked up by tag.
     let pin = scheduled(docker("t", &format!("r:t@{}", digest('a'))));
@@ -460,9 +464,12 @@ fn offline_check_table() {
 #[test]
 fn offline_check_accepts_a_recorded_failure_and_names_the_tag() {
     let mut s = imported(docker("t", "quay.io/r:t"), 2);
-    s.status.as_mut().unwrap().tags[0]
-        .conditions
-        .push(failed("NotFound", "x", 2, T0));
+    s.status.as_mut().unwrap().tags[0].conditions.push(failed(
+        "NotFound",
+        "dockerimage.image.openshift.io \"quay.io/r:t\" not found",
+        2,
+        T0,
+    ));
     assert!(
         problems(&[s]).is_empty(),
         "a failed import keeps the items of its earlier source"
