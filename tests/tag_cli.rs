@@ -1,5 +1,5 @@
-//! `streamlock tag`: oc tag's source kinds and messages, and lossless in-place edits whose expected
-//! file contents are written by hand.
+//! `streamlock tag`: oc tag's source kinds and messages, and lossless in-place edits of YAML and JSON
+//! whose expected file contents are written by hand.
 
 use std::path::{Path, PathBuf};
 
@@ -146,8 +146,8 @@ fn a_first_tag_creates_spec_tags() {
 #[test]
 fn oc_refusals_change_nothing() {
     let original = fixture("ruby.yaml");
-    let json = "{\"apiVersion\": \"image.openshift.io/v1\", \"kind\": \"ImageStream\", \"metadata\": {\"name\": \"j\"}, \"spec\": {\"tags\": []}}\n";
-    let dir = repo(&[("ruby.yaml", &original), ("j.json", json)]);
+    let flow = "{kind: ImageStream, metadata: {name: f}, spec: {tags: []}}\n";
+    let dir = repo(&[("ruby.yaml", &original), ("f.yaml", flow)]);
     let refuse = |args: &[&str], message: &str| {
         tag(dir.path(), args)
             .code(2)
@@ -178,7 +178,226 @@ fn oc_refusals_change_nothing() {
         &["-d", "ruby:x", "--alias"],
         "--alias and --delete may not be both specified",
     );
-    refuse(&["quay.io/a:1", "j:1"], "edits block-style YAML only");
+    refuse(
+        &["quay.io/a:1", "f:1"],
+        "f.yaml:1: the ImageStream is written in flow-style YAML",
+    );
     assert_eq!(read(dir.path(), "ruby.yaml"), original);
-    assert_eq!(read(dir.path(), "j.json"), json);
+    assert_eq!(read(dir.path(), "f.yaml"), flow);
+}
+
+/// An ImageStream as `oc get -o json` writes it: two-space indentation, one tag imported.
+const APP_JSON: &str = r#"{
+  "apiVersion": "image.openshift.io/v1",
+  "kind": "ImageStream",
+  "metadata": {
+    "name": "app",
+    "namespace": "team-a"
+  },
+  "spec": {
+    "lookupPolicy": {
+      "local": false
+    },
+    "tags": [
+      {
+        "name": "1.0",
+        "from": {
+          "kind": "DockerImage",
+          "name": "quay.io/team/app:1.0"
+        },
+        "referencePolicy": {
+          "type": "Source"
+        }
+      }
+    ]
+  },
+  "status": {
+    "dockerImageRepository": "",
+    "tags": [
+      {
+        "tag": "1.0",
+        "items": [
+          {
+            "created": "2025-12-31T23:00:00Z",
+            "dockerImageReference": "quay.io/team/app@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "image": "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "generation": 1
+          }
+        ]
+      }
+    ]
+  }
+}
+"#;
+
+/// One spec tag in APP_JSON's layout, after its `{`.
+fn json_tag(name: &str, kind: &str, from: &str, extra: &str, policy: &str) -> String {
+    format!(
+        "      {{\n        \"name\": \"{name}\",\n        \"from\": {{\n          \"kind\": \"{kind}\",\n          \"name\": \"{from}\"\n        }},\n{extra}        \"referencePolicy\": {{\n          \"type\": \"{policy}\"\n        }}\n      }}"
+    )
+}
+
+fn assert_valid_json(text: &str) {
+    serde_json::from_str::<serde_json::Value>(text).expect("the edited file is valid JSON");
+}
+
+#[test]
+fn json_streams_get_new_aliased_reference_and_scheduled_tags_in_their_layout() {
+    let dir = repo(&[("app.json", APP_JSON)]);
+    tag(
+        dir.path(),
+        &["quay.io/team/app:2.0", "app:2.0", "--scheduled"],
+    )
+    .success()
+    .stdout("Tag app:2.0 set to import quay.io/team/app:2.0 periodically.\n")
+    .stderr("edited app.json\n");
+    tag(dir.path(), &["app:2.0", "app:latest", "--alias"])
+        .success()
+        .stdout("Tag app:latest set up to track app:2.0.\n");
+    tag(dir.path(), &["app:1.0", "app:stable"])
+        .success()
+        .stdout(format!("Tag app:stable set to app@{A}.\n"));
+    tag(
+        dir.path(),
+        &[
+            "quay.io/team/app:1.1",
+            "app:ref",
+            "--reference",
+            "--reference-policy",
+            "local",
+        ],
+    )
+    .success();
+    let scheduled = "        \"importPolicy\": {\n          \"scheduled\": true\n        },\n";
+    let added = [
+        json_tag(
+            "2.0",
+            "DockerImage",
+            "quay.io/team/app:2.0",
+            scheduled,
+            "Source",
+        ),
+        json_tag("latest", "ImageStreamTag", "app:2.0", "", "Source"),
+        json_tag(
+            "stable",
+            "ImageStreamImage",
+            &format!("app@{A}"),
+            "",
+            "Source",
+        ),
+        json_tag(
+            "ref",
+            "DockerImage",
+            "quay.io/team/app:1.1",
+            "        \"reference\": true,\n",
+            "Local",
+        ),
+    ];
+    let last_spec_tag = "          \"type\": \"Source\"\n        }\n      }\n";
+    let want = APP_JSON.replacen(
+        last_spec_tag,
+        &format!(
+            "          \"type\": \"Source\"\n        }}\n      }},\n{}\n",
+            added.join(",\n")
+        ),
+        1,
+    );
+    let text = read(dir.path(), "app.json");
+    assert_eq!(text, want);
+    assert_valid_json(&text);
+}
+
+#[test]
+fn json_replacements_and_deletes_change_only_their_entries() {
+    let dir = repo(&[("app.json", APP_JSON)]);
+    tag(dir.path(), &["quay.io/team/app:2.0", "app:2.0"]).success();
+    // Replacing 1.0 rewrites its entry in place; deleting it then takes its status too.
+    tag(
+        dir.path(),
+        &["quay.io/team/app:1.1", "app:1.0", "--insecure"],
+    )
+    .success();
+    let insecure = "        \"importPolicy\": {\n          \"insecure\": true\n        },\n";
+    let replaced = APP_JSON.replacen(
+        &json_tag("1.0", "DockerImage", "quay.io/team/app:1.0", "", "Source"),
+        &format!(
+            "{},\n{}",
+            json_tag(
+                "1.0",
+                "DockerImage",
+                "quay.io/team/app:1.1",
+                insecure,
+                "Source"
+            ),
+            json_tag("2.0", "DockerImage", "quay.io/team/app:2.0", "", "Source")
+        ),
+        1,
+    );
+    assert_eq!(read(dir.path(), "app.json"), replaced);
+    tag(dir.path(), &["-d", "app:1.0"])
+        .success()
+        .stdout("Deleted tag team-a/app:1.0.\n");
+    let status_start = APP_JSON
+        .find("    \"tags\": [\n      {\n        \"tag\"")
+        .unwrap();
+    let want = format!("{}    \"tags\": []\n  }}\n}}\n", &APP_JSON[..status_start]).replacen(
+        &json_tag("1.0", "DockerImage", "quay.io/team/app:1.0", "", "Source"),
+        &json_tag("2.0", "DockerImage", "quay.io/team/app:2.0", "", "Source"),
+        1,
+    );
+    let text = read(dir.path(), "app.json");
+    assert_eq!(text, want);
+    assert_valid_json(&text);
+}
+
+#[test]
+fn json_on_one_line_or_with_tabs_keeps_its_layout() {
+    let line = "{\"apiVersion\": \"image.openshift.io/v1\", \"kind\": \"ImageStream\", \"metadata\": {\"name\": \"j\"}, \"spec\": {\"tags\": []}}\n";
+    let tabs = "{\r\n\t\"apiVersion\": \"image.openshift.io/v1\",\r\n\t\"kind\": \"ImageStream\",\r\n\t\"metadata\": {\r\n\t\t\"name\": \"t\"\r\n\t}\r\n}\r\n";
+    let dir = repo(&[("j.json", line), ("t.json", tabs)]);
+    tag(dir.path(), &["quay.io/a:1", "j:1", "t:1"]).success();
+    tag(
+        dir.path(),
+        &["quay.io/a:2", "j:2", "--import-mode", "PreserveOriginal"],
+    )
+    .success();
+    let one = |n: &str, extra: &str| {
+        format!(
+            "{{\"name\": \"{n}\", \"from\": {{\"kind\": \"DockerImage\", \"name\": \"quay.io/a:{n}\"}}, {extra}\"referencePolicy\": {{\"type\": \"Source\"}}}}"
+        )
+    };
+    let want = line.replace(
+        "[]",
+        &format!(
+            "[{}, {}]",
+            one("1", ""),
+            one(
+                "2",
+                "\"importPolicy\": {\"importMode\": \"PreserveOriginal\"}, "
+            )
+        ),
+    );
+    assert_eq!(read(dir.path(), "j.json"), want);
+    assert_valid_json(&want);
+    let want = tabs.replace(
+        "\t}\r\n}",
+        "\t},\r\n\t\"spec\": {\r\n\t\t\"tags\": [\r\n\t\t\t{\r\n\t\t\t\t\"name\": \"1\",\r\n\t\t\t\t\"from\": {\r\n\t\t\t\t\t\"kind\": \"DockerImage\",\r\n\t\t\t\t\t\"name\": \"quay.io/a:1\"\r\n\t\t\t\t},\r\n\t\t\t\t\"referencePolicy\": {\r\n\t\t\t\t\t\"type\": \"Source\"\r\n\t\t\t\t}\r\n\t\t\t}\r\n\t\t]\r\n\t}\r\n}",
+    );
+    let text = read(dir.path(), "t.json");
+    assert_eq!(text, want);
+    assert_valid_json(&text);
+    tag(dir.path(), &["-d", "j:1"]).success();
+    assert_eq!(
+        read(dir.path(), "j.json"),
+        line.replace(
+            "[]",
+            &format!(
+                "[{}]",
+                one(
+                    "2",
+                    "\"importPolicy\": {\"importMode\": \"PreserveOriginal\"}, "
+                )
+            )
+        )
+    );
 }
