@@ -182,8 +182,66 @@ fn oc_refusals_change_nothing() {
         &["quay.io/a:1", "f:1"],
         "f.yaml:1: the ImageStream is written in flow-style YAML",
     );
+    refuse(
+        &["other/ruby:3.3", "ruby:x", "--alias"],
+        "cannot set alias across different Image Streams",
+    );
+    refuse(
+        &["ruby:3.3", "team-b/ruby:x", "--alias", "-n", "team-a"],
+        "cannot set alias across different Image Streams",
+    );
     assert_eq!(read(dir.path(), "ruby.yaml"), original);
     assert_eq!(read(dir.path(), "f.yaml"), flow);
+}
+
+#[test]
+fn errors_are_prefixed_like_every_other_command() {
+    let dir = repo(&[("ruby.yaml", &fixture("ruby.yaml"))]);
+    tag(dir.path(), &["quay.io/a:1", "missing:1"])
+        .code(2)
+        .stderr("streamlock: imagestreams.image.openshift.io \"missing\" not found in the files given\n");
+}
+
+#[test]
+fn an_alias_within_one_stream_needs_no_namespace_flag() {
+    let original = fixture("ruby.yaml");
+    let dir = repo(&[("ruby.yaml", &original)]);
+    // Both sides name the stream's namespace: the alias keeps it, as oc writes the source's.
+    tag(dir.path(), &["team-a/ruby:3.3", "team-a/ruby:a", "--alias"])
+        .success()
+        .stdout("Tag team-a/ruby:a set up to track team-a/ruby:3.3.\n");
+    // Neither names one.
+    tag(dir.path(), &["ruby:3.3", "ruby:b", "--alias"])
+        .success()
+        .stdout("Tag ruby:b set up to track ruby:3.3.\n");
+    // Only the source names one, and it is the stream's own.
+    tag(dir.path(), &["team-a/ruby:3.3", "ruby:c", "--alias"])
+        .success()
+        .stdout("Tag ruby:c set up to track team-a/ruby:3.3.\n");
+    // With -n, as oc runs in a project.
+    tag(
+        dir.path(),
+        &["team-a/ruby:3.3", "ruby:d", "--alias", "-n", "team-a"],
+    )
+    .success()
+    .stdout("Tag ruby:d set up to track team-a/ruby:3.3.\n");
+    let alias = |name: &str, namespace: &str| {
+        format!(
+            "  - name: {name}\n    from:\n      kind: ImageStreamTag\n      name: ruby:3.3\n{namespace}    referencePolicy:\n      type: Source\n"
+        )
+    };
+    let ns = "      namespace: team-a\n";
+    let added = [
+        alias("a", ns),
+        alias("b", ""),
+        alias("c", ns),
+        alias("d", ns),
+    ]
+    .concat();
+    assert_eq!(
+        read(dir.path(), "ruby.yaml"),
+        original.replace("  - name: empty\n", &format!("  - name: empty\n{added}"))
+    );
 }
 
 /// An ImageStream as `oc get -o json` writes it: two-space indentation, one tag imported.

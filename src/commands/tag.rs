@@ -15,7 +15,7 @@ pub fn run(args: TagArgs, global: &Global) -> Exit {
     match tag_files(args, global) {
         Ok(()) => Exit::Clean,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("streamlock: {e}");
             Exit::Failure
         }
     }
@@ -38,7 +38,7 @@ fn tag_files(args: TagArgs, global: &Global) -> Result<(), String> {
     let source = match source {
         Some(arg) => {
             let source = tag::resolve_source(arg, &options, &repository)?;
-            tag::validate(&source, &dests, &options)?;
+            tag::validate(&source, &dests, &options, &repository)?;
             Some(source)
         }
         None => None,
