@@ -459,3 +459,60 @@ fn json_on_one_line_or_with_tabs_keeps_its_layout() {
         )
     );
 }
+
+#[test]
+fn json_tags_written_one_per_line_get_new_ones_the_same_way() {
+    let list = r#"{
+    "kind": "List",
+    "apiVersion": "v1",
+    "items": [
+        {
+            "kind": "ImageStream",
+            "apiVersion": "image.openshift.io/v1",
+            "metadata": {"name": "a"},
+            "spec": {
+                "tags": [
+                    {"name": "1", "from": {"kind": "DockerImage", "name": "q.io/a:1"}}
+                ]
+            }
+        }
+    ]
+}
+"#;
+    let dir = repo(&[("list.json", list)]);
+    tag(dir.path(), &["q.io/a:2", "a:2", "a:1"]).success();
+    let one = |name: &str| {
+        format!(
+            "{{\"name\": \"{name}\", \"from\": {{\"kind\": \"DockerImage\", \"name\": \"q.io/a:2\"}}, \"referencePolicy\": {{\"type\": \"Source\"}}}}"
+        )
+    };
+    let want = list.replace(
+        "{\"name\": \"1\", \"from\": {\"kind\": \"DockerImage\", \"name\": \"q.io/a:1\"}}",
+        &format!("{},\n                    {}", one("1"), one("2")),
+    );
+    let text = read(dir.path(), "list.json");
+    assert_eq!(text, want);
+    assert_valid_json(&text);
+}
+
+#[test]
+fn json_first_tags_fill_an_empty_spec_or_null_tags_and_wrong_types_are_refused() {
+    let empty = "{\n  \"kind\": \"ImageStream\",\n  \"metadata\": {\n    \"name\": \"e\"\n  },\n  \"spec\": {}\n}\n";
+    let null = empty
+        .replace("\"e\"", "\"n\"")
+        .replace("{}", "{\n    \"tags\": null\n  }");
+    let wrong =
+        "{\"kind\": \"ImageStream\", \"metadata\": {\"name\": \"w\"}, \"spec\": {\"tags\": \"x\"}}";
+    let dir = repo(&[("e.json", empty), ("n.json", &null), ("w.json", wrong)]);
+    tag(dir.path(), &["q.io/a:1", "e:1", "n:1"]).success();
+    let tags = "{\n    \"tags\": [\n      {\n        \"name\": \"1\",\n        \"from\": {\n          \"kind\": \"DockerImage\",\n          \"name\": \"q.io/a:1\"\n        },\n        \"referencePolicy\": {\n          \"type\": \"Source\"\n        }\n      }\n    ]\n  }";
+    assert_eq!(read(dir.path(), "e.json"), empty.replace("{}", tags));
+    let want = null.replace("{\n    \"tags\": null\n  }", tags);
+    assert_eq!(read(dir.path(), "n.json"), want);
+    tag(dir.path(), &["q.io/a:1", "w:1"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "w.json:1: spec.tags is a string, not a list",
+        ));
+    assert_eq!(read(dir.path(), "w.json"), wrong);
+}

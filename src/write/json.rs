@@ -44,13 +44,19 @@ impl JsonStyle {
         JsonStyle { unit, colon, comma }
     }
 
-    /// This style, but on one line when `node`, a container being edited, is written on one line.
-    pub(crate) fn fitting(&self, text: &str, node: &Node) -> JsonStyle {
-        let mut style = self.clone();
-        if !text[node.span.start..node.span.end].contains('\n') {
-            style.unit = None;
+    /// The style of a new object written like `node`: on one line, with `node`'s own colon and
+    /// comma, when `node` is written on one line; else this style.
+    pub(crate) fn like(&self, text: &str, node: &Node) -> JsonStyle {
+        if text[node.span.start..node.span.end].contains('\n') {
+            return self.clone();
         }
-        style
+        let members = node.as_map().map_or(0, <[_]>::len);
+        let own = JsonStyle::detect(text, node);
+        JsonStyle {
+            unit: None,
+            colon: if members > 0 { own.colon } else { self.colon },
+            comma: if members > 1 { own.comma } else { self.comma },
+        }
     }
 
     /// `value` as JSON whose first line continues a line indented by `base` (line breaks are LF).

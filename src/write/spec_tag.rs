@@ -304,8 +304,8 @@ fn dash_prefix(text: &str, item_start: usize) -> Option<String> {
     (trimmed.trim_start_matches(' ') == "-").then(|| before.to_string())
 }
 
-/// Splices for a stream in JSON: a new tag is rendered in the file's indentation, or on one line
-/// where the list it joins is written on one line.
+/// Splices for a stream in JSON: a tag is written like the one it replaces or follows (on one line
+/// when that one is), else in the file's indentation.
 pub(super) fn json_splices(
     text: &str,
     object: &Node,
@@ -338,7 +338,7 @@ pub(super) fn json_splices(
         return Ok(vec![Splice {
             start: item.span.start,
             end: item.span.end,
-            text: render(&style.fitting(text, item), item),
+            text: render(&style.like(text, item), item),
         }]);
     }
     if let (Some(list), Some(last)) = (nodes.tags, items.last()) {
@@ -351,7 +351,7 @@ pub(super) fn json_splices(
             },
             n => text[items[n - 2].span.end..last.span.start].to_string(),
         };
-        let item = render(&style.fitting(text, list), last);
+        let item = render(&style.like(text, last), last);
         return Ok(vec![Splice {
             start: last.span.end,
             end: last.span.end,
