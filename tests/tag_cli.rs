@@ -516,3 +516,40 @@ fn json_first_tags_fill_an_empty_spec_or_null_tags_and_wrong_types_are_refused()
         ));
     assert_eq!(read(dir.path(), "w.json"), wrong);
 }
+
+#[test]
+fn a_file_without_a_final_line_break_keeps_ending_without_one() {
+    let text = "apiVersion: image.openshift.io/v1\r\nkind: ImageStream\r\nmetadata:\r\n  name: app\r\nspec:\r\n  tags:\r\n  - name: a\r\n  - name: b\r\n  - name: b";
+    let dir = repo(&[("app.yaml", text)]);
+    tag(dir.path(), &["q.io/app:c", "app:c"]).success();
+    let added = "\r\n  - name: c\r\n    from:\r\n      kind: DockerImage\r\n      name: q.io/app:c\r\n    referencePolicy:\r\n      type: Source";
+    assert_eq!(read(dir.path(), "app.yaml"), format!("{text}{added}"));
+    tag(dir.path(), &["-d", "app:c"]).success();
+    assert_eq!(read(dir.path(), "app.yaml"), text);
+    // Both entries of a duplicated tag, the last lines of the file.
+    tag(dir.path(), &["-d", "app:b"]).success();
+    assert_eq!(
+        read(dir.path(), "app.yaml"),
+        "apiVersion: image.openshift.io/v1\r\nkind: ImageStream\r\nmetadata:\r\n  name: app\r\nspec:\r\n  tags:\r\n  - name: a"
+    );
+}
+
+#[test]
+fn an_empty_yaml_spec_gets_a_block_with_the_first_tag() {
+    let head = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: ";
+    let braces = format!(
+        "{head}braces\nspec: {{}}  # filled later\nstatus:\n  dockerImageRepository: \"\"\n"
+    );
+    let null = format!("{head}null-spec\nspec:\n");
+    let dir = repo(&[("braces.yaml", &braces), ("null.yaml", &null)]);
+    tag(dir.path(), &["q.io/a:1", "braces:1", "null-spec:1"]).success();
+    let block = "spec:\n  tags:\n  - name: \"1\"\n    from:\n      kind: DockerImage\n      name: q.io/a:1\n    referencePolicy:\n      type: Source\n";
+    assert_eq!(
+        read(dir.path(), "braces.yaml"),
+        braces.replace("spec: {}  # filled later\n", block)
+    );
+    assert_eq!(
+        read(dir.path(), "null.yaml"),
+        null.replace("spec:\n", block)
+    );
+}

@@ -175,13 +175,21 @@ impl<'n> TagNodes<'n> {
     }
 }
 
-/// `spec.tags` when it holds no tag yet and may be given its first: absent, `null` or `[]`.
-fn tags_are_empty(tags: Option<&Node>) -> Result<(), Refusal> {
-    match tags {
-        Some(t) if !t.is_null() && t.as_seq().is_none_or(|items| !items.is_empty()) => Err(refuse(
-            t.span.start,
-            format!("spec.tags is a {}, not a list", t.type_name()),
-        )),
+/// Whether `spec` and `spec.tags` may take a first tag: each absent, empty or a mapping / list.
+fn tags_are_empty(nodes: &TagNodes<'_>) -> Result<(), Refusal> {
+    let wrong = |node: &Node, path: &str, want: &str| {
+        refuse(
+            node.span.start,
+            format!("{path} is a {}, not a {want}", node.type_name()),
+        )
+    };
+    match (nodes.spec, nodes.tags) {
+        (Some(spec), _) if spec.as_map().is_none() && !is_empty_value(spec) => {
+            Err(wrong(spec, "spec", "mapping"))
+        }
+        (_, Some(tags)) if !is_empty_value(tags) || tags.as_map().is_some() => {
+            Err(wrong(tags, "spec.tags", "list"))
+        }
         _ => Ok(()),
     }
 }
@@ -197,27 +205,7 @@ pub(super) fn yaml_splices(
     let nodes = TagNodes::of(object);
     let tag = match change {
         TagChange::Set(tag) => tag,
-        TagChange::Delete(name) => {
-            let (spec, status) = nodes.named(name);
-            let items = spec.iter().map(|&i| &nodes.spec_items()[i]);
-            let items = items.chain(status.iter().map(|&i| &nodes.status_items()[i]));
-            return items
-                .map(|item| {
-                    if dash_prefix(text, item.span.start).is_none() {
-                        return Err(refuse(
-                            item.span.start,
-                            format!("the entry for tag {name:?} does not start its own line; it is not deleted"),
-                        ));
-                    }
-                    let end = next_line_start(text, trim_end(text, item.span.start, item.span.end));
-                    Ok(Splice {
-                        start: line_start(text, item.span.start),
-                        end,
-                        text: String::new(),
-                    })
-                })
-                .collect();
-        }
+        TagChange::Delete(name) => return yaml_delete(text, &nodes, name),
     };
     let fields = tag.fields();
     let items = nodes.spec_items();
@@ -243,15 +231,58 @@ pub(super) fn yaml_splices(
         let at = next_line_start(text, trim_end(text, last.span.start, last.span.end));
         return Ok(vec![insert_lines(text, at, &lines, newline)]);
     }
-    tags_are_empty(nodes.tags)?;
+    tags_are_empty(&nodes)?;
     let tags = Shape::Seq(vec![Shape::Map(fields)]);
     yaml_first_tag(text, object, &nodes, tags, style)
         .map(|s| vec![s])
         .map_err(|reason| refuse(object.span.start, reason))
 }
 
-/// A first spec tag: `tags:` given a block value (replacing `[]`/`null`/nothing), added to `spec`,
-/// or a new `spec:` at the end of the object.
+/// Splices removing the lines of every spec and status entry for tag `name`. Lines that end a file
+/// without a final line break take the line break before them, so the file still ends without one.
+fn yaml_delete(text: &str, nodes: &TagNodes<'_>, name: &str) -> Result<Vec<Splice>, Refusal> {
+    let (spec, status) = nodes.named(name);
+    let items = spec.iter().map(|&i| &nodes.spec_items()[i]);
+    let items = items.chain(status.iter().map(|&i| &nodes.status_items()[i]));
+    let mut cuts = Vec::new();
+    for item in items {
+        if dash_prefix(text, item.span.start).is_none() {
+            return Err(refuse(
+                item.span.start,
+                format!(
+                    "the entry for tag {name:?} does not start its own line; it is not deleted"
+                ),
+            ));
+        }
+        let end = next_line_start(text, trim_end(text, item.span.start, item.span.end));
+        cuts.push((line_start(text, item.span.start), end));
+    }
+    cuts.sort_unstable();
+    let mut splices: Vec<Splice> = Vec::with_capacity(cuts.len());
+    for (start, end) in cuts {
+        match splices.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => splices.push(Splice {
+                start,
+                end,
+                text: String::new(),
+            }),
+        }
+    }
+    if let Some(last) = splices.last_mut()
+        && last.end == text.len()
+        && !text.ends_with('\n')
+    {
+        let before = &text[..last.start];
+        last.start = before
+            .strip_suffix('\n')
+            .map_or(last.start, |b| b.strip_suffix('\r').unwrap_or(b).len());
+    }
+    Ok(splices)
+}
+
+/// A first spec tag: `tags:` or `spec:` given a block value (replacing `[]`, `{}`, `null` or
+/// nothing), `tags:` added to `spec`, or a new `spec:` at the end of the object.
 fn yaml_first_tag(
     text: &str,
     object: &Node,
@@ -266,19 +297,20 @@ fn yaml_first_tag(
             .map(|e| column(text, e.key.span.start))
     };
     let after = |node: &Node| next_line_start(text, trim_end(text, node.span.start, node.span.end));
-    let Some(spec) = nodes.spec else {
-        let key_col = first_key_col(object).ok_or("the ImageStream has no keys")?;
-        let lines = style.map_lines(&[("spec", Shape::Map(vec![("tags", tags)]))], key_col);
-        return Ok(insert_lines(text, after(object), &lines, newline));
+    let (map, key, value) = first_tag_member(object, nodes, tags);
+    if map.as_map().is_none_or(<[_]>::is_empty)
+        || !matches!(map.kind, NodeKind::Map(_, Layout::Block))
+    {
+        return Err(format!(
+            "{key}'s parent is not a block mapping; add the tag by hand"
+        ));
+    }
+    let col = first_key_col(map).ok_or("the ImageStream has no keys")?;
+    let lines = style.map_lines(&[(key, value)], col);
+    let Some(entry) = map.entry(key) else {
+        return Ok(insert_lines(text, after(map), &lines, newline));
     };
-    let spec_col = first_key_col(spec)
-        .filter(|_| matches!(spec.kind, NodeKind::Map(_, Layout::Block)))
-        .ok_or("spec is empty or not a block mapping; add the tag by hand")?;
-    let lines = style.map_lines(&[("tags", tags)], spec_col);
-    let Some(entry) = spec.entry("tags") else {
-        return Ok(insert_lines(text, after(spec), &lines, newline));
-    };
-    // `tags:`, `tags: null` or `tags: []`: the value becomes the block on the next lines.
+    // `key:`, `key: null`, `key: []` or `key: {}`: the value becomes the block on the next lines.
     let value_end = if entry.value.span.start == entry.value.span.end {
         entry.key.span.end + 1
     } else {
@@ -288,13 +320,35 @@ fn yaml_first_tag(
         .trim_start()
         .starts_with(':')
     {
-        return Err("cannot find the ':' after tags".into());
+        return Err(format!("cannot find the ':' after {key}"));
     }
     Ok(Splice {
         start: entry.key.span.end,
         end: through_comment(text, value_end),
         text: format!(":{newline}{}", lines[1..].join(newline)),
     })
+}
+
+/// Where a first tag goes: `tags` into a `spec` that has other fields, else a whole `spec` into the
+/// object (replacing an empty one).
+fn first_tag_member<'n>(
+    object: &'n Node,
+    nodes: &TagNodes<'n>,
+    tags: Shape,
+) -> (&'n Node, &'static str, Shape) {
+    match nodes.spec {
+        Some(spec) if !is_empty_value(spec) => (spec, "tags", tags),
+        _ => (object, "spec", Shape::Map(vec![("tags", tags)])),
+    }
+}
+
+/// `null`, nothing, `[]` or `{}`: a value a first tag may replace.
+fn is_empty_value(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Map(entries, _) => entries.is_empty(),
+        NodeKind::Seq(items, _) => items.is_empty(),
+        NodeKind::Scalar(_) => node.is_null(),
+    }
 }
 
 /// The text before a sequence item on its line, when it is only spaces and a `-`.
@@ -358,20 +412,9 @@ pub(super) fn json_splices(
             text: format!("{separator}{item}"),
         }]);
     }
-    tags_are_empty(nodes.tags)?;
-    let tags = Shape::Seq(vec![shape]);
-    let planned = match nodes.spec {
-        Some(spec) if spec.as_map().is_some() => json::set_member(text, spec, "tags", &tags, style),
-        Some(spec) if !spec.is_null() => Err(format!(
-            "spec is a {}, not an object; it is not overwritten",
-            spec.type_name()
-        )),
-        _ => {
-            let spec = Shape::Map(vec![("tags", tags)]);
-            json::set_member(text, object, "spec", &spec, style)
-        }
-    };
-    planned
+    tags_are_empty(&nodes)?;
+    let (map, key, value) = first_tag_member(object, &nodes, Shape::Seq(vec![shape]));
+    json::set_member(text, map, key, &value, style)
         .map(|s| vec![s])
         .map_err(|reason| refuse(object.span.start, reason))
 }
