@@ -1,9 +1,15 @@
 //! `streamlock tag`: oc tag's source kinds and messages, and lossless in-place edits of YAML and JSON
 //! whose expected file contents are written by hand.
 
+mod write_support;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use streamlock::load::find_objects;
+use streamlock::model::spec::{FromRef, ImportPolicy};
+use streamlock::write::FileEdit;
+use streamlock::write::spec_tag::{NewSpecTag, TagChange};
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -551,5 +557,76 @@ fn an_empty_yaml_spec_gets_a_block_with_the_first_tag() {
     assert_eq!(
         read(dir.path(), "null.yaml"),
         null.replace("spec:\n", block)
+    );
+}
+
+/// Every ImageStream of the real-world corpus (outside Templates) takes a new scheduled tag, and
+/// deleting it gives back the original bytes wherever the stream had tags to begin with.
+#[test]
+fn every_corpus_stream_takes_a_tag_and_deleting_it_gives_the_file_back() {
+    let Some(corpus) = write_support::corpus_files("corpus tag test") else {
+        return;
+    };
+    let new = NewSpecTag {
+        name: "zz-added".into(),
+        from: FromRef {
+            kind: "DockerImage".into(),
+            name: "quay.io/team/app:1".into(),
+            namespace: String::new(),
+        },
+        reference: false,
+        import_policy: ImportPolicy {
+            scheduled: true,
+            ..ImportPolicy::default()
+        },
+        reference_policy: "Source".into(),
+    };
+    let change = |file: &streamlock::load::LoadedFile, index: usize, change: &TagChange| {
+        let objects = find_objects(&file.parsed.documents);
+        FileEdit::new(file).and_then(|mut edit| {
+            edit.change_tag(&objects[index], change)?;
+            edit.finish()
+        })
+    };
+    let (mut streams, mut restored, mut refused) = (0, 0, Vec::new());
+    for (file, indices) in &corpus {
+        for &index in indices {
+            streams += 1;
+            let had_tags = find_objects(&file.parsed.documents)[index]
+                .node
+                .get("spec")
+                .and_then(|s| s.get("tags"))
+                .and_then(|t| t.as_seq())
+                .is_some_and(|t| !t.is_empty());
+            let added = match change(file, index, &TagChange::Set(new.clone())) {
+                Ok(text) => text,
+                Err(e) => {
+                    refused.push(e.to_string());
+                    continue;
+                }
+            };
+            let name = file.source.path().to_string_lossy();
+            let added = write_support::load(&name, &added);
+            let back = change(&added, index, &TagChange::Delete("zz-added".into()))
+                .unwrap_or_else(|e| panic!("deleting the added tag: {e}"));
+            if had_tags {
+                assert_eq!(back, file.source.text, "{name}");
+                restored += 1;
+            }
+        }
+    }
+    write_support::print_refusals(
+        &format!("{streams} ImageStreams tagged, {restored} given back byte for byte"),
+        &refused,
+    );
+    assert!(
+        streams > 800,
+        "only {streams} corpus ImageStreams; is STREAMLOCK_CORPUS right?"
+    );
+    assert!(
+        refused
+            .iter()
+            .all(|r| r.contains("flow-style YAML") || r.contains("anchored or aliased")),
+        "refusals other than flow-style YAML or anchors: {refused:?}"
     );
 }
