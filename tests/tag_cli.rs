@@ -630,3 +630,27 @@ fn every_corpus_stream_takes_a_tag_and_deleting_it_gives_the_file_back() {
         "refusals other than flow-style YAML or anchors: {refused:?}"
     );
 }
+
+#[test]
+fn anchors_refuse_only_the_edits_that_would_touch_them() {
+    let head = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: app\nspec:\n  lookupPolicy: &lp\n    local: true\n  tags:\n  - name: a\n";
+    let shared = format!(
+        "{head}    from: &f\n      kind: DockerImage\n      name: q.io/a:1\n  - name: b\n    from: *f\n"
+    );
+    let dir = repo(&[("app.yaml", &shared)]);
+    tag(dir.path(), &["q.io/x:1", "app:c"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "app.yaml:9: spec.tags or status.tags, or what holds them, is anchored or aliased",
+        ));
+    assert_eq!(read(dir.path(), "app.yaml"), shared);
+    // An anchor elsewhere in spec is not in the way.
+    std::fs::write(dir.path().join("app.yaml"), head).unwrap();
+    tag(dir.path(), &["q.io/x:1", "app:c"]).success();
+    assert_eq!(
+        read(dir.path(), "app.yaml"),
+        format!(
+            "{head}  - name: c\n    from:\n      kind: DockerImage\n      name: q.io/x:1\n    referencePolicy:\n      type: Source\n"
+        )
+    );
+}

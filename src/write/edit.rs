@@ -164,10 +164,14 @@ impl<'f> FileEdit<'f> {
             .expected(&StreamView::read(node))
             .map_err(|reason| self.error(node.span.start, reason))?;
         let nodes = TagNodes::of(node);
-        let lists = [nodes.spec, nodes.tags, nodes.status, nodes.status_tags];
-        for n in lists.into_iter().flatten() {
-            if any_shared(n) {
-                return Err(self.error(n.span.start, "spec or status, or a tag in them, is anchored or aliased (&/*); editing it would change other parts of the document".into()));
+        // What the change rewrites: the tag lists (whole), and the mappings that hold them.
+        let mut touched = vec![(nodes.spec, false), (nodes.tags, true)];
+        if matches!(change, TagChange::Delete(_)) {
+            touched.extend([(nodes.status, false), (nodes.status_tags, true)]);
+        }
+        for (n, whole) in touched {
+            if let Some(n) = n.filter(|n| n.shared || (whole && any_shared(n))) {
+                return Err(self.error(n.span.start, "spec.tags or status.tags, or what holds them, is anchored or aliased (&/*); editing it would change other parts of the document".into()));
             }
         }
         let flow_with_content = |n: &Node| match &n.kind {

@@ -176,7 +176,7 @@ impl<'n> TagNodes<'n> {
 }
 
 /// Whether `spec` and `spec.tags` may take a first tag: each absent, empty or a mapping / list.
-fn tags_are_empty(nodes: &TagNodes<'_>) -> Result<(), Refusal> {
+fn may_take_first_tag(nodes: &TagNodes<'_>) -> Result<(), Refusal> {
     let wrong = |node: &Node, path: &str, want: &str| {
         refuse(
             node.span.start,
@@ -231,7 +231,7 @@ pub(super) fn yaml_splices(
         let at = next_line_start(text, trim_end(text, last.span.start, last.span.end));
         return Ok(vec![insert_lines(text, at, &lines, newline)]);
     }
-    tags_are_empty(&nodes)?;
+    may_take_first_tag(&nodes)?;
     let tags = Shape::Seq(vec![Shape::Map(fields)]);
     yaml_first_tag(text, object, &nodes, tags, style)
         .map(|s| vec![s])
@@ -291,21 +291,16 @@ fn yaml_first_tag(
     style: &YamlStyle,
 ) -> Result<Splice, String> {
     let newline = newline_of(text);
-    let first_key_col = |map: &Node| {
-        map.as_map()
-            .and_then(|m| m.first())
-            .map(|e| column(text, e.key.span.start))
-    };
     let after = |node: &Node| next_line_start(text, trim_end(text, node.span.start, node.span.end));
     let (map, key, value) = first_tag_member(object, nodes, tags);
-    if map.as_map().is_none_or(<[_]>::is_empty)
-        || !matches!(map.kind, NodeKind::Map(_, Layout::Block))
-    {
-        return Err(format!(
-            "{key}'s parent is not a block mapping; add the tag by hand"
-        ));
+    let col = match &map.kind {
+        NodeKind::Map(entries, Layout::Block) => entries.first(),
+        _ => None,
     }
-    let col = first_key_col(map).ok_or("the ImageStream has no keys")?;
+    .map(|e| column(text, e.key.span.start))
+    .ok_or_else(|| {
+        format!("the mapping to hold {key} is not in block style; add the tag by hand")
+    })?;
     let lines = style.map_lines(&[(key, value)], col);
     let Some(entry) = map.entry(key) else {
         return Ok(insert_lines(text, after(map), &lines, newline));
@@ -316,10 +311,8 @@ fn yaml_first_tag(
     } else {
         entry.value.span.end
     };
-    if !text[entry.key.span.end..value_end]
-        .trim_start()
-        .starts_with(':')
-    {
+    let colon = text.get(entry.key.span.end..value_end);
+    if !colon.is_some_and(|c| c.trim_start().starts_with(':')) {
         return Err(format!("cannot find the ':' after {key}"));
     }
     Ok(Splice {
@@ -399,7 +392,7 @@ pub(super) fn json_splices(
         // As between the last two items (comma included); after a single item, a comma and the
         // break and indentation that follow the `[`, or the file's comma on one line.
         let separator = match items.len() {
-            1 => match &text[list.span.start + 1..last.span.start] {
+            1 => match text.get(list.span.start + 1..last.span.start).unwrap_or("") {
                 "" => style.comma.to_string(),
                 space => format!(",{space}"),
             },
@@ -412,7 +405,7 @@ pub(super) fn json_splices(
             text: format!("{separator}{item}"),
         }]);
     }
-    tags_are_empty(&nodes)?;
+    may_take_first_tag(&nodes)?;
     let (map, key, value) = first_tag_member(object, &nodes, Shape::Seq(vec![shape]));
     json::set_member(text, map, key, &value, style)
         .map(|s| vec![s])
@@ -428,13 +421,6 @@ fn json_remove(list: &Node, doomed: &[usize]) -> Vec<Splice> {
         end,
         text: String::new(),
     };
-    if doomed.len() == items.len() {
-        return vec![Splice {
-            start: list.span.start,
-            end: list.span.end,
-            text: "[]".into(),
-        }];
-    }
     let mut splices = Vec::new();
     let mut i = 0;
     while i < items.len() {
@@ -446,10 +432,16 @@ fn json_remove(list: &Node, doomed: &[usize]) -> Vec<Splice> {
         while doomed.contains(&(i + 1)) {
             i += 1;
         }
-        // A run up to a kept item takes the separators after it; a run at the end the one before.
-        splices.push(match items.get(i + 1) {
-            Some(next) => cut(items[first].span.start, next.span.start),
-            None => cut(items[first - 1].span.end, items[i].span.end),
+        // A run up to a kept item takes the separators after it; a run at the end the one before;
+        // a run of every item leaves `[]`.
+        splices.push(match (first.checked_sub(1), items.get(i + 1)) {
+            (_, Some(next)) => cut(items[first].span.start, next.span.start),
+            (Some(kept), None) => cut(items[kept].span.end, items[i].span.end),
+            (None, None) => Splice {
+                start: list.span.start,
+                end: list.span.end,
+                text: "[]".into(),
+            },
         });
         i += 1;
     }
