@@ -16,7 +16,8 @@ fn rules_reported(path: &Path) -> Vec<&'static str> {
         &[path.to_path_buf()],
         &LintOptions::default(),
         &Config::default(),
-    );
+    )
+    .reports;
     reports
         .iter()
         .flat_map(|r| &r.diagnostics)
@@ -57,7 +58,8 @@ fn good_fixtures_have_no_errors() {
             &[fixture(rule.id, "good.yaml")],
             &LintOptions::default(),
             &Config::default(),
-        );
+        )
+        .reports;
         let errors: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)
@@ -98,7 +100,7 @@ fn missing_namespace_is_an_error_only_when_required() {
         require_namespace: true,
         ..LintOptions::default()
     };
-    let reports = lint::lint_files(&[path], &options, &Config::default());
+    let reports = lint::lint_files(&[path], &options, &Config::default()).reports;
     let d = reports[0]
         .diagnostics
         .iter()
@@ -112,7 +114,8 @@ fn findings_point_at_the_field_in_openshift_notation() {
         &[fixture("invalid-from-kind", "bad.yaml")],
         &LintOptions::default(),
         &Config::default(),
-    );
+    )
+    .reports;
     let d = reports[0]
         .diagnostics
         .iter()

@@ -3,6 +3,7 @@
 use super::{Exit, print, use_color};
 use crate::cli::{FailOn, Global, LintArgs};
 use crate::lint::{self, FileReport, LintOptions, Severity, rules};
+use crate::load::classify::NOT_IMAGESTREAM;
 use crate::report::{self, Format, Output};
 
 pub fn run(args: LintArgs, global: &Global) -> Exit {
@@ -18,7 +19,19 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
         templates: args.templates,
         ..LintOptions::default()
     };
-    let reports = lint::lint_files(&files, &options, &config);
+    let linted = lint::lint_files(&files, &options, &config);
+    let skipped = linted
+        .skipped
+        .iter()
+        .map(|p| (p.as_path(), NOT_IMAGESTREAM));
+    super::tell_skipped(
+        &args.paths,
+        files.len(),
+        !linted.reports.is_empty(),
+        skipped,
+        global,
+    );
+    let reports = linted.reports;
     if !global.quiet {
         for report in &reports {
             for (template, count) in &report.skipped_templates {

@@ -6,8 +6,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::load::Node;
+use crate::load::{Node, Source};
 use crate::model::imagestream::StreamView;
+use crate::model::path::FieldPath;
 use crate::model::schema::Problem;
 use crate::model::spec::StreamSpec;
 
@@ -16,6 +17,8 @@ use super::run::LintOptions;
 
 pub struct Context<'a> {
     pub view: &'a StreamView<'a>,
+    /// The file's text, for findings that name another place in it by line.
+    pub source: &'a Source,
     pub options: &'a LintOptions,
     /// The object's type and unknown-field problems, computed once for the rules that report them.
     pub schema: &'a [Problem],
@@ -32,6 +35,12 @@ impl Context<'_> {
 
     pub fn spec(&self) -> &StreamSpec {
         &self.view.spec
+    }
+
+    /// The line of the file where `path` (in this object) is.
+    pub fn line_of(&self, path: &FieldPath) -> usize {
+        let span = path.resolve(self.object(), false);
+        self.source.position(span.start).line
     }
 
     /// A Template parameter placeholder (`${NAME}` or `${{NAME}}`) that only `oc process` fills in.

@@ -64,6 +64,7 @@ pub static ALL: &[&Rule] = &[
 pub static FILE: &[&Rule] = &[
     &super::file_rules::FILE_ERROR,
     &super::file_rules::YAML_SYNTAX,
+    &super::file_rules::TEMPLATE_SOURCE,
     &super::file_rules::DUPLICATE_KEY,
 ];
 
