@@ -46,6 +46,8 @@ fn stderr_lines(run: &Run) -> Vec<&str> {
 
 const DELIBERATE: &str = "streams/lint-error-on-purpose.yaml";
 const HELM_IMAGESTREAM: &str = "charts/app/templates/imagestream.yaml";
+/// An Ansible template that reads as YAML, its values quoted `"{{ placeholders }}"`.
+const JINJA_IMAGESTREAM: &str = "ansible/roles/imagestreams/templates/batch-imagestream.yaml";
 
 /// The files of the fixture that hold no ImageStream, as `-v` lists them.
 const NOT_OURS: &[&str] = &[
@@ -70,6 +72,7 @@ fn lint_reports_exactly_the_imagestream_errors_of_a_real_repository() {
     let doc = json(&out);
     let found = diagnostics(&doc);
     let expected = [
+        (JINJA_IMAGESTREAM, 6, "template-source", "note"),
         (HELM_IMAGESTREAM, 4, "template-source", "note"),
         (DELIBERATE, 9, "invalid-metadata", "error"),
     ];
@@ -78,10 +81,10 @@ fn lint_reports_exactly_the_imagestream_errors_of_a_real_repository() {
         .map(|(f, l, r, s)| (f.to_string(), *l, r.to_string(), s.to_string()))
         .collect();
     assert_eq!(found, expected);
-    // Seven files are ours: the chart's ImageStream template (no stream read from it), the kustomize
-    // base and overlay patch, .openshift/, the JSON, the List (two streams) and the deliberate error.
-    // The rendered copy under the gitignored rendered/ would make an eighth.
-    assert_eq!((&doc["files"], &doc["streams"]), (&7.into(), &7.into()));
+    // Eight files are ours: two template sources (no stream read from them), the kustomize base
+    // and overlay patch, .openshift/, the JSON, the List (two streams) and the deliberate error.
+    // The rendered copy under the gitignored rendered/ would make a ninth file and eighth stream.
+    assert_eq!((&doc["files"], &doc["streams"]), (&8.into(), &7.into()));
     let skipped = "info: 10 files skipped: not ImageStream YAML (-v lists them)";
     assert_eq!(stderr_lines(&out), [skipped]);
 }
@@ -201,6 +204,17 @@ fn template_sources_get_one_note_and_are_not_imported() {
         out.stderr
     );
     assert!(!out.stderr.contains("no ImageStream"), "{}", out.stderr);
+    // The role's quoted placeholders are no stream: `{{ registry }}/team/batch:1.0` is never checked
+    // or looked up.
+    let out = in_repo(&root, &["import", "--check", "--offline", "ansible"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        stderr_lines(&out),
+        [
+            "info: 2 files skipped: not ImageStream YAML (-v lists them)",
+            "info: 1 file skipped: Helm/Go or Jinja2 template source, imported only once rendered (-v lists them)",
+        ]
+    );
 }
 
 #[test]
@@ -234,7 +248,10 @@ fn describe_tag_and_import_are_not_failed_by_someone_elses_file() {
     // The offline check fails only for the streams' missing status, never for the other files.
     let out = in_repo(&root, &["import", "--check", "--offline"]);
     let said = format!("{}{}", out.stdout, out.stderr);
-    for other in NOT_OURS.iter().chain([&HELM_IMAGESTREAM]) {
+    for other in NOT_OURS
+        .iter()
+        .chain([&HELM_IMAGESTREAM, &JINJA_IMAGESTREAM])
+    {
         assert!(!said.contains(&format!("{other}:")), "{other}: {said}");
     }
     assert!(said.contains(".openshift/imagestream.yaml: "), "{said}");

@@ -8,6 +8,7 @@
 //!   mapping used as a key) is ours only when its text shows an ImageStream kind; see
 //!   [`shows_imagestream_kind`]. With Helm/Go or Jinja2 markup it is the source of a template, not a
 //!   manifest: nothing in it can be linted or imported until it is rendered.
+//! - So is a file that reads, but whose ImageStream holds such markup (`name: "{{ name }}"`).
 
 use std::path::Path;
 
@@ -33,18 +34,32 @@ pub enum Class {
 /// Classifies a file that was read and parsed.
 pub fn classify(file: &LoadedFile) -> Class {
     let text = &file.source.text;
-    let has_objects = !find_objects(&file.parsed.documents).is_empty();
-    if let Some((language, at)) = template_markup(text, &file.source.path) {
+    let objects = find_objects(&file.parsed.documents);
+    let broken = file.parsed.error.is_some();
+    if let Some(first) = first_markup(text) {
+        let template = |at| Class::Template {
+            language: language(text, &file.source.path),
+            at,
+        };
         let roots = || file.parsed.documents.iter().filter_map(|d| d.root.as_ref());
-        if file.parsed.error.is_some() || roots().any(has_mapping_key) {
-            return if has_objects || shows_imagestream_kind(text) {
-                Class::Template { language, at }
+        if broken || roots().any(has_mapping_key) {
+            return if !objects.is_empty() || shows_imagestream_kind(text) {
+                template(first)
             } else {
                 Class::Other
             };
         }
+        // Quoted markup (`name: "{{ name }}"`) reads as YAML, but an ImageStream that holds it is
+        // still a template's source: its values are placeholders until rendered.
+        let in_object = objects.iter().find_map(|o| {
+            let span = o.node.span;
+            first_markup(text.get(span.start..span.end)?).map(|at| span.start + at)
+        });
+        if let Some(at) = in_object {
+            return template(at);
+        }
     }
-    if has_objects || (file.parsed.error.is_some() && shows_imagestream_kind(text)) {
+    if !objects.is_empty() || (broken && shows_imagestream_kind(text)) {
         Class::Streams
     } else {
         Class::Other
@@ -105,28 +120,33 @@ const GO_MARKERS: &[&str] = &[
     "{{ template ",
 ];
 
-/// The template language whose markup the text holds, and where its first markup is: Jinja2 for
-/// `{%`/`{#` (or a `.j2` file), Helm/Go for [`GO_MARKERS`], and either for a plain `{{ name }}`.
-/// An OpenShift Template's `${{PARAM}}` is not markup: it is a plain YAML scalar.
-fn template_markup(text: &str, path: &Path) -> Option<(&'static str, usize)> {
+/// Where the first Helm/Go or Jinja2 markup is: `{{`, `{%` or `{#`. An OpenShift Template's
+/// `${{PARAM}}` is not markup: it is a plain YAML scalar.
+fn first_markup(text: &str) -> Option<usize> {
     let go = text
         .match_indices("{{")
         .map(|(at, _)| at)
         .find(|&at| !text[..at].ends_with('$'));
     let jinja = ["{%", "{#"].iter().filter_map(|m| text.find(m)).min();
+    match (go, jinja) {
+        (Some(go), Some(jinja)) => Some(go.min(jinja)),
+        (one, other) => one.or(other),
+    }
+}
+
+/// The template language of a file with markup: Jinja2 for `{%`/`{#` (or a `.j2` file), Helm/Go
+/// for [`GO_MARKERS`], and either for a plain `{{ name }}`.
+fn language(text: &str, path: &Path) -> &'static str {
     let j2 = path
         .extension()
         .is_some_and(|e| e == "j2" || e == "jinja" || e == "jinja2");
-    let language = match go {
-        _ if jinja.is_some() || j2 => "Jinja2",
-        Some(_) if GO_MARKERS.iter().any(|m| text.contains(m)) => "Helm/Go",
-        _ => "Helm/Go or Jinja2",
-    };
-    let at = match (go, jinja) {
-        (Some(go), Some(jinja)) => go.min(jinja),
-        (one, other) => one.or(other)?,
-    };
-    Some((language, at))
+    if j2 || text.contains("{%") || text.contains("{#") {
+        "Jinja2"
+    } else if GO_MARKERS.iter().any(|m| text.contains(m)) {
+        "Helm/Go"
+    } else {
+        "Helm/Go or Jinja2"
+    }
 }
 
 /// Whether any mapping key in `node` is itself a mapping: how `{{ … }}` markup reads as YAML.
@@ -215,8 +235,17 @@ mod tests {
                 at: 0
             }
         );
-        // Quoted markup reads as YAML: the stream is linted as written.
+        // Quoted markup reads as YAML, but the stream's values are still placeholders.
         let quoted = "kind: ImageStream\nmetadata:\n  name: \"{{ name }}\"\n";
-        assert_eq!(class_of("is.yaml", quoted), Class::Streams);
+        assert_eq!(
+            class_of("is.yaml", quoted),
+            Class::Template {
+                language: "Helm/Go or Jinja2",
+                at: quoted.find("{{").unwrap()
+            }
+        );
+        // Markup elsewhere in the file (a Template's message) leaves its ImageStreams linted.
+        let beside = "kind: Template\nmessage: \"oc get -o go-template='{{.data}}'\"\nobjects:\n- kind: ImageStream\n  metadata: {name: a}\n";
+        assert_eq!(class_of("t.yaml", beside), Class::Streams);
     }
 }
