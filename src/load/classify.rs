@@ -197,55 +197,64 @@ mod tests {
     }
 
     #[test]
-    fn files_without_an_imagestream_are_not_ours() {
-        let broken_configmap = "kind: ConfigMap\ndata:\n  a: [1, 2\n";
-        assert_eq!(class_of("cm.yaml", broken_configmap), Class::Other);
-        let helm_deployment = "kind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n";
-        assert_eq!(class_of("deploy.yaml", helm_deployment), Class::Other);
-        let vars = "app_image: \"{{ registry }}/app:{{ version }}\"\n";
-        assert_eq!(class_of("main.yml", vars), Class::Other);
-    }
-
-    #[test]
-    fn imagestream_files_are_ours_even_broken() {
-        let good = "kind: ImageStream\napiVersion: image.openshift.io/v1\nmetadata: {name: a}\n";
-        assert_eq!(class_of("a.yaml", good), Class::Streams);
-        let broken = "{\"kind\": \"ImageStream\", \"metadata\": {\"name\": \"a\"}\"}";
-        assert_eq!(class_of("a.json", broken), Class::Streams);
-        // An OpenShift Template's `${{PARAM}}` is plain YAML, not template markup.
-        let template = "kind: Template\nobjects:\n- kind: ImageStream\n  spec:\n    x: ${{P}}\n";
-        assert_eq!(class_of("t.yaml", template), Class::Streams);
+    fn imagestream_files_are_ours_even_broken_and_no_other_file_is() {
+        for (name, text, class) in [
+            (
+                "cm.yaml",
+                "kind: ConfigMap\ndata:\n  a: [1, 2\n",
+                Class::Other,
+            ),
+            (
+                "deploy.yaml",
+                "kind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n",
+                Class::Other,
+            ),
+            (
+                "main.yml",
+                "app_image: \"{{ registry }}/app:{{ version }}\"\n",
+                Class::Other,
+            ),
+            (
+                "a.yaml",
+                "kind: ImageStream\napiVersion: image.openshift.io/v1\nmetadata: {name: a}\n",
+                Class::Streams,
+            ),
+            (
+                "a.json",
+                "{\"kind\": \"ImageStream\", \"metadata\": {\"name\": \"a\"}\"}",
+                Class::Streams,
+            ),
+            // An OpenShift Template's `${{PARAM}}` is plain YAML, not template markup.
+            (
+                "t.yaml",
+                "kind: Template\nobjects:\n- kind: ImageStream\n  spec:\n    x: ${{P}}\n",
+                Class::Streams,
+            ),
+            // Markup elsewhere in the file (a Template's message) leaves its ImageStreams linted.
+            (
+                "t.yaml",
+                "kind: Template\nmessage: \"oc get -o go-template='{{.data}}'\"\nobjects:\n- kind: ImageStream\n  metadata: {name: a}\n",
+                Class::Streams,
+            ),
+        ] {
+            assert_eq!(class_of(name, text), class, "{text}");
+        }
     }
 
     #[test]
     fn template_sources_that_show_an_imagestream_are_named() {
         let helm = "kind: ImageStream\nmetadata:\n  name: {{ include \"app.fullname\" . }}\n";
-        assert_eq!(
-            class_of("is.yaml", helm),
-            Class::Template {
-                language: "Helm/Go",
-                at: helm.find("{{").unwrap()
-            }
-        );
         let jinja = "{% if x %}\nkind: ImageStream\n{% endif %}\n";
-        assert_eq!(
-            class_of("is.yaml", jinja),
-            Class::Template {
-                language: "Jinja2",
-                at: 0
-            }
-        );
         // Quoted markup reads as YAML, but the stream's values are still placeholders.
         let quoted = "kind: ImageStream\nmetadata:\n  name: \"{{ name }}\"\n";
-        assert_eq!(
-            class_of("is.yaml", quoted),
-            Class::Template {
-                language: "Helm/Go or Jinja2",
-                at: quoted.find("{{").unwrap()
-            }
-        );
-        // Markup elsewhere in the file (a Template's message) leaves its ImageStreams linted.
-        let beside = "kind: Template\nmessage: \"oc get -o go-template='{{.data}}'\"\nobjects:\n- kind: ImageStream\n  metadata: {name: a}\n";
-        assert_eq!(class_of("t.yaml", beside), Class::Streams);
+        let go = |text: &str| text.find("{{").unwrap_or(usize::MAX);
+        for (text, language, at) in [
+            (helm, "Helm/Go", go(helm)),
+            (jinja, "Jinja2", 0),
+            (quoted, "Helm/Go or Jinja2", go(quoted)),
+        ] {
+            let class = Class::Template { language, at };
+            assert_eq!(class_of("is.yaml", text), class, "{text}");
+        }
     }
 }
