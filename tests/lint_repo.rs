@@ -155,6 +155,14 @@ fn paths_without_an_imagestream_say_so_in_one_line_and_pass() {
         stderr_lines(&out),
         ["streamlock: no ImageStream in empty: no .yaml, .yml or .json file there"]
     );
+    // As a hook passes them: every staged file, counted rather than listed.
+    let staged = [NOT_OURS[0], NOT_OURS[1], NOT_OURS[2], NOT_OURS[3]];
+    let out = in_repo(&root, &[&["lint"][..], &staged].concat());
+    assert_eq!(out.code, Some(0));
+    assert_eq!(
+        stderr_lines(&out),
+        ["streamlock: no ImageStream in the 4 paths given: 4 files read, none holds one"]
+    );
     // Not a failure: -q hides it.
     let out = in_repo(&root, &["lint", "-q", "other-team"]);
     assert_eq!((out.code, out.stderr.as_str()), (Some(0), ""));

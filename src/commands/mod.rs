@@ -100,15 +100,20 @@ pub fn tell_skipped<'a>(
         }
     }
     if !found {
-        let shown: Vec<String> = match paths {
-            [] => vec![".".into()],
-            _ => paths.iter().map(|p| display_path(p)).collect(),
+        // A hook passes every staged file: past a few, the line names how many, not which.
+        let shown = match paths {
+            [] => ".".to_string(),
+            [_] | [_, _] | [_, _, _] => {
+                let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+                shown.join(" ")
+            }
+            _ => format!("the {} paths given", paths.len()),
         };
         let what = match read {
             0 => "no .yaml, .yml or .json file there".to_string(),
             _ => format!("{} read, none holds one", plural(read, "file")),
         };
-        eprintln!("streamlock: no ImageStream in {}: {what}", shown.join(" "));
+        eprintln!("streamlock: no ImageStream in {shown}: {what}");
         return;
     }
     let listed = if global.verbose > 0 {
