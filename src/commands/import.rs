@@ -202,7 +202,8 @@ fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> E
     }
     let checked = check_offline_count(&streams);
     if findings.is_empty() && !broken {
-        if !quiet && args.format == ImportFormat::Human {
+        // With no stream there is nothing to vouch for: `tell_skipped` has said why.
+        if !quiet && args.format == ImportFormat::Human && !streams.is_empty() {
             eprintln!(
                 "streamlock: status is up to date for {} in {}",
                 import_report::count(checked, "importable tag"),
