@@ -30,11 +30,23 @@ pub struct Unreadable {
     pub message: String,
 }
 
-/// A file that is not read for ImageStreams, and why (for `-v`).
+/// A file that is not read for ImageStreams.
 #[derive(Debug)]
 pub struct Skipped {
     pub path: PathBuf,
-    pub why: String,
+    /// The template language when the file is the source of an ImageStream (`load::Class::Template`);
+    /// `None` when it holds no ImageStream at all.
+    pub template: Option<&'static str>,
+}
+
+impl Skipped {
+    /// Why, as commands say it.
+    pub fn why(&self) -> String {
+        match self.template {
+            Some(language) => format!("{language} template source, imported only once rendered"),
+            None => NOT_IMAGESTREAM.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -109,20 +121,20 @@ impl Repo {
     pub fn found_any(&self) -> bool {
         !self.files.is_empty()
             || !self.unreadable.is_empty()
-            || self.skipped.iter().any(|s| s.why != NOT_IMAGESTREAM)
+            || self.skipped.iter().any(|s| s.template.is_some())
     }
 }
 
 fn load_one(path: &Path) -> Loaded {
-    let skipped = |why: String| {
+    let skipped = |template| {
         Loaded::Skipped(Skipped {
             path: path.to_path_buf(),
-            why,
+            template,
         })
     };
     let file = match load::load_file(path, Limits::default()) {
         Ok(file) => file,
-        Err(e) if !load::unreadable_is_ours(&e) => return skipped(NOT_IMAGESTREAM.into()),
+        Err(e) if !load::unreadable_is_ours(&e) => return skipped(None),
         Err(e) => {
             return Loaded::Unreadable(Unreadable {
                 path: path.to_path_buf(),
@@ -131,10 +143,8 @@ fn load_one(path: &Path) -> Loaded {
         }
     };
     match load::classify(&file) {
-        Class::Other => skipped(NOT_IMAGESTREAM.into()),
-        Class::Template { language, .. } => skipped(format!(
-            "{language} template source, imported only once rendered"
-        )),
+        Class::Other => skipped(None),
+        Class::Template { language, .. } => skipped(Some(language)),
         Class::Streams => match &file.parsed.error {
             Some(error) => {
                 let at = file.source.position(error.span.start);

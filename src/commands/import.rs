@@ -40,10 +40,7 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
         files.retain(|f| std::fs::canonicalize(f).map_or(true, |f| !f.starts_with(&dir)));
     }
     let mut repo = Repo::load(&files);
-    let skipped = repo
-        .skipped
-        .iter()
-        .map(|s| (s.path.as_path(), s.why.as_str()));
+    let skipped = repo.skipped.iter().map(|s| (s.path.as_path(), s.why()));
     super::tell_skipped(&args.paths, files.len(), repo.found_any(), skipped, global);
     for bad in &repo.unreadable {
         eprintln!(

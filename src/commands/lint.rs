@@ -23,7 +23,7 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
     let skipped = linted
         .skipped
         .iter()
-        .map(|p| (p.as_path(), NOT_IMAGESTREAM));
+        .map(|p| (p.as_path(), NOT_IMAGESTREAM.to_string()));
     super::tell_skipped(
         &args.paths,
         files.len(),

@@ -83,13 +83,13 @@ pub fn tell_skipped<'a>(
     paths: &[PathBuf],
     read: usize,
     found: bool,
-    skipped: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    skipped: impl IntoIterator<Item = (&'a Path, String)>,
     global: &Global,
 ) {
     if global.quiet {
         return;
     }
-    let mut counts: Vec<(&str, usize)> = Vec::new();
+    let mut counts: Vec<(String, usize)> = Vec::new();
     for (path, why) in skipped {
         if global.verbose > 0 {
             eprintln!("streamlock: skipped {}: {why}", display_path(path));
