@@ -67,6 +67,8 @@ pub enum CrossCheck {
         name: String,
         tag: String,
     },
+    /// More than one linted stream has exactly this namespace and name.
+    DefinedAgain { namespace: String, name: String },
 }
 
 impl CrossCheck {
@@ -78,6 +80,7 @@ impl CrossCheck {
                 name,
                 tag,
             } => repo.has_stream(namespace, name) && !repo.has_tag(namespace, name, tag),
+            CrossCheck::DefinedAgain { namespace, name } => repo.copies(namespace, name) > 1,
         }
     }
 }
@@ -142,6 +145,13 @@ impl RepoIndex {
         self.visible(namespace, name).next().is_some()
     }
 
+    /// How many linted streams have exactly this namespace and name.
+    pub fn copies(&self, namespace: &str, name: &str) -> usize {
+        self.streams.get(name).map_or(0, |all| {
+            all.iter().filter(|(ns, _)| ns == namespace).count()
+        })
+    }
+
     pub fn has_tag(&self, namespace: &str, name: &str, tag: &str) -> bool {
         self.visible(namespace, name)
             .any(|tags| tags.iter().any(|t| t == tag))
@@ -183,5 +193,13 @@ mod tests {
         assert!(missing("ci", "base", "3").holds(&repo));
         // A stream that is not there at all is another rule's finding.
         assert!(!missing("prod", "base", "3").holds(&repo));
+        let again = |ns: &str, name: &str| CrossCheck::DefinedAgain {
+            namespace: ns.into(),
+            name: name.into(),
+        };
+        assert!(!again("ci", "base").holds(&repo));
+        repo.add(stream("base", "ci", &[]));
+        assert!(again("ci", "base").holds(&repo));
+        assert!(!again("", "tools").holds(&repo));
     }
 }

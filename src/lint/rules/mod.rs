@@ -5,6 +5,7 @@ use super::Rule;
 pub mod broken_alias;
 pub mod deprecated_repository;
 pub mod docker_image_repository;
+pub mod duplicate_stream;
 pub mod duplicate_tag;
 pub mod floating_tag;
 pub mod from_kind;
@@ -49,6 +50,7 @@ pub static ALL: &[&Rule] = &[
     &unresolved_stream::RULE,
     &broken_alias::RULE,
     &duplicate_tag::RULE,
+    &duplicate_stream::RULE,
     &tag_name::RULE,
     &legacy_api_version::RULE,
     &deprecated_repository::RULE,
