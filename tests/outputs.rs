@@ -113,6 +113,42 @@ fn assert_broken_copy_refused(
     assert!(!ok, "a broken {} was accepted:\n{said}", file.display());
 }
 
+/// Compares `actual` with `fixtures/outputs/NAME`, the pinned form of one output; with
+/// `UPDATE_SNAPSHOTS=1` set, rewrites the file instead (review the diff before committing it).
+fn snapshot(name: &str, actual: &str) {
+    let path = root().join("fixtures/outputs").join(name);
+    let actual = actual.replace(env!("CARGO_PKG_VERSION"), "VERSION");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, &actual).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with UPDATE_SNAPSHOTS=1 to create it",
+            path.display()
+        )
+    });
+    if let Some((line, (want, got))) = expected
+        .lines()
+        .zip(actual.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        panic!(
+            "{} differs at line {}:\n  pinned: {want}\n  now:    {got}\n(UPDATE_SNAPSHOTS=1 rewrites it)",
+            path.display(),
+            line + 1
+        );
+    }
+    assert_eq!(
+        expected.lines().count(),
+        actual.lines().count(),
+        "{}: line count differs (UPDATE_SNAPSHOTS=1 rewrites it)",
+        path.display()
+    );
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
 }
@@ -283,6 +319,18 @@ fn lint_reports_pass_their_validators_with_hostile_file_names() {
         !human.contains('\u{1b}'),
         "a raw ESC reaches the terminal:\n{human}"
     );
+
+    for (output, pinned) in [
+        ("lint.sarif", "hostile.sarif"),
+        ("lint.xml", "hostile.junit.xml"),
+        ("github.txt", "hostile.github.txt"),
+        ("human.txt", "hostile.human.txt"),
+    ] {
+        snapshot(
+            pinned,
+            &std::fs::read_to_string(file(output)).expect("read"),
+        );
+    }
 }
 
 #[test]
@@ -405,6 +453,7 @@ fn written_status_validates_against_openshift_schema() {
     assert_broken_copy_refused(&status_file, "items: []", "items: null", |f| {
         json_schema_check(&schema, f)
     });
+    snapshot("status-dir.yaml", &written);
 
     let out = repo.import(&["--write"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
@@ -531,6 +580,7 @@ fn the_summary_shows_hostile_names_as_written() {
     assert_eq!(out.code, Some(1), "{}", out.stderr);
 
     let text = std::fs::read_to_string(&summary).expect("summary");
+    snapshot("hostile-summary.md", &text);
     assert_no_raw_controls(&text, "the summary");
     let parsed = parse_markdown(&summary);
     assert_no_markup_from_names(&parsed);
