@@ -664,7 +664,7 @@ fn a_summary_of_30000_failures_stays_under_githubs_limit() {
 }
 
 #[test]
-fn request_counts_are_the_same_on_a_second_run() {
+fn request_counts_per_tag_and_in_the_summary_agree() {
     let repo = ImportRepo::new();
     push(&repo.registry, "team/tool", "1", Kind::Schema2);
     let tags: Vec<(String, &str, String)> = ["a", "b"]
@@ -695,9 +695,14 @@ fn request_counts_are_the_same_on_a_second_run() {
             .collect();
         (per_tag, doc["summary"]["requests"].as_u64().expect("total"))
     };
-    let first = counts();
-    assert_eq!(first, counts());
-    // `a` and `b` share one lookup: each tag shows its lookup's requests, the summary counts it once.
-    assert_eq!(first.0[0], first.0[1]);
-    assert_eq!(first.1, first.0[0] + first.0[2]);
+    // Which lookup pays for the registry's `/v2/` check, and whether a 404 needs a GET to read its
+    // error (not once another lookup has shown the repository exists), depends on which lookup gets
+    // there first; the relation between the counts holds on every run.
+    for _ in 0..3 {
+        let (per_tag, summary) = counts();
+        // `a` and `b` share one lookup: each shows its requests, the summary counts them once.
+        assert_eq!(per_tag[0], per_tag[1]);
+        assert_eq!(summary, per_tag[0] + per_tag[2]);
+        assert!(per_tag.iter().all(|&r| r >= 1), "{per_tag:?}");
+    }
 }
