@@ -179,11 +179,11 @@ fn assert_no_raw_controls(text: &str, what: &str) {
     assert!(bad.is_empty(), "{what} holds raw controls {bad:?}:\n{text}");
 }
 
-/// An ImageStream (JSON) in namespace `team` whose tags are `(name, kind, from.name)`.
-fn stream_json(name: &str, tags: &[(String, &str, String)]) -> String {
+/// An ImageStream (JSON) in namespace `team` whose tags are `(name, from.name)`, all of `kind`.
+fn stream_json(name: &str, kind: &str, tags: &[(String, String)]) -> String {
     let tags: Vec<Value> = tags
         .iter()
-        .map(|(tag, kind, from)| json!({"name": tag, "from": {"kind": kind, "name": from}}))
+        .map(|(tag, from)| json!({"name": tag, "from": {"kind": kind, "name": from}}))
         .collect();
     let doc = json!({
         "apiVersion": "image.openshift.io/v1",
@@ -192,6 +192,14 @@ fn stream_json(name: &str, tags: &[(String, &str, String)]) -> String {
         "spec": {"tags": tags},
     });
     format!("{doc:#}\n")
+}
+
+/// Tags named `names`, each from `from`.
+fn tags_from<S: ToString>(names: impl IntoIterator<Item = S>, from: &str) -> Vec<(String, String)> {
+    names
+        .into_iter()
+        .map(|name| (name.to_string(), from.to_string()))
+        .collect()
 }
 
 fn lint(dir: &Path, args: &[&str]) -> Run {
@@ -336,10 +344,14 @@ fn lint_reports_pass_their_validators_with_hostile_file_names() {
 #[test]
 fn a_stream_with_30000_findings_fits_one_sarif_run() {
     let repo = tempfile::tempdir().expect("repo");
-    let tags: Vec<(String, &str, String)> = (0..30_000)
-        .map(|i| (format!("t{i}"), "Bogus", format!("quay.io/org/app:{i}")))
+    let tags: Vec<(String, String)> = (0..30_000)
+        .map(|i| (format!("t{i}"), format!("quay.io/org/app:{i}")))
         .collect();
-    std::fs::write(repo.path().join("big.json"), stream_json("big", &tags)).expect("write");
+    std::fs::write(
+        repo.path().join("big.json"),
+        stream_json("big", "Bogus", &tags),
+    )
+    .expect("write");
     let sarif = repo.path().join("big.sarif");
     let formats = format!("sarif={},json", sarif.display());
     let result = lint(repo.path(), &["--format", &formats, "big.json"]);
@@ -559,22 +571,15 @@ fn the_summary_shows_hostile_names_as_written() {
         "ctl\u{1b}[31m",
         "amp&lt;",
     ];
-    let mut tags: Vec<(String, &str, String)> = hostile
-        .iter()
-        .map(|t| {
-            (
-                t.to_string(),
-                "DockerImage",
-                "registry.example.com/team/tool:1".to_string(),
-            )
-        })
-        .collect();
-    tags.push((
-        "_fails_".into(),
-        "DockerImage",
-        "registry.example.com/team/tool:miss`ing".into(),
+    let mut tags = tags_from(hostile, "registry.example.com/team/tool:1");
+    tags.extend(tags_from(
+        ["_fails_"],
+        "registry.example.com/team/tool:miss`ing",
     ));
-    repo.write("manifests/hostile.json", &stream_json("hostile", &tags));
+    repo.write(
+        "manifests/hostile.json",
+        &stream_json("hostile", "DockerImage", &tags),
+    );
     let summary = repo.path("summary.md");
     let out = repo.import(&["--check", "--summary", summary.to_str().expect("utf-8")]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
@@ -615,19 +620,14 @@ fn a_summary_of_30000_failures_stays_under_githubs_limit() {
     let repo = ImportRepo::new();
     // 30 streams of 1,000 tags, all failing on one lookup.
     for stream in 0..30 {
-        let tags: Vec<(String, &str, String)> = (0..1_000)
-            .map(|i| {
-                (
-                    format!("t{i}"),
-                    "DockerImage",
-                    "registry.example.com/team/tool:missing".to_string(),
-                )
-            })
-            .collect();
+        let tags = tags_from(
+            (0..1_000).map(|i| format!("t{i}")),
+            "registry.example.com/team/tool:missing",
+        );
         let name = format!("s{stream}");
         repo.write(
             &format!("manifests/{name}.json"),
-            &stream_json(&name, &tags),
+            &stream_json(&name, "DockerImage", &tags),
         );
     }
     let summary = repo.path("summary.md");
@@ -667,22 +667,9 @@ fn a_summary_of_30000_failures_stays_under_githubs_limit() {
 fn request_counts_per_tag_and_in_the_summary_agree() {
     let repo = ImportRepo::new();
     push(&repo.registry, "team/tool", "1", Kind::Schema2);
-    let tags: Vec<(String, &str, String)> = ["a", "b"]
-        .iter()
-        .map(|t| {
-            (
-                t.to_string(),
-                "DockerImage",
-                "registry.example.com/team/tool:1".to_string(),
-            )
-        })
-        .chain([(
-            "c".to_string(),
-            "DockerImage",
-            "registry.example.com/team/tool:missing".to_string(),
-        )])
-        .collect();
-    repo.write("manifests/s.json", &stream_json("s", &tags));
+    let mut tags = tags_from(["a", "b"], "registry.example.com/team/tool:1");
+    tags.extend(tags_from(["c"], "registry.example.com/team/tool:missing"));
+    repo.write("manifests/s.json", &stream_json("s", "DockerImage", &tags));
     let counts = || {
         let out = repo.import(&["--check", "--format", "json"]);
         assert_eq!(out.code, Some(1), "{}", out.stderr);
