@@ -84,22 +84,23 @@ pub struct SharedStatusFile {
 
 impl std::fmt::Display for SharedStatusFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let shown: Vec<String> = self
-            .manifests
-            .iter()
-            .map(|p| crate::report::display_path(p))
-            .collect();
+        let manifests: Vec<String> = self.manifests.iter().map(|p| shown(p)).collect();
         write!(
             f,
             "{}: ImageStream {}/{} is defined in {}; the cluster holds one object per namespace and \
              name, so one status file cannot hold both: remove or rename all but one definition \
              (not written)",
-            crate::report::display_path(&self.path),
+            shown(&self.path),
             self.namespace,
             self.name,
-            shown.join(" and ")
+            manifests.join(" and ")
         )
     }
+}
+
+/// A path as reports show it, with any control character in a file name made visible.
+fn shown(path: &Path) -> String {
+    crate::sanitize::line(&crate::report::display_path(path)).into_owned()
 }
 
 /// The status files that more than one stream maps to, from (namespace, name, manifest) of every
