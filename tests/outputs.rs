@@ -3,7 +3,8 @@
 //! 2.1.0 schema (check-jsonschema, with URI formats checked), JUnit against Jenkins' junit-10.xsd
 //! (lxml), the import summary as markdown-it-py reads it, and the workflow commands and terminal
 //! text for raw control characters. The validators come from PyPI and `.ci/run` installs them; a
-//! missing one fails the test with the command that installs it.
+//! missing one fails the test with the command that installs it. With STREAMLOCK_CORPUS, every status
+//! the corpus gets when all its imports fail is validated too.
 
 mod support;
 
@@ -692,4 +693,78 @@ fn request_counts_per_tag_and_in_the_summary_agree() {
         assert_eq!(summary, per_tag[0] + per_tag[2]);
         assert!(per_tag.iter().all(|&r| r >= 1), "{per_tag:?}");
     }
+}
+
+/// The corpus imported with every lookup failing, as a cron job sees a registry that lost its
+/// images: each tag that never imported gets a status without events, and every status file written
+/// must still validate.
+#[test]
+fn every_corpus_status_validates_when_every_import_fails() {
+    let Some(corpus) = std::env::var_os("STREAMLOCK_CORPUS").map(PathBuf::from) else {
+        eprintln!("STREAMLOCK_CORPUS is not set: corpus test skipped");
+        return;
+    };
+    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
+    let files: Vec<PathBuf> = manifest
+        .lines()
+        .skip(1)
+        .map(|l| corpus.join(l.split('\t').next().expect("path")))
+        .collect();
+    let repo = streamlock::repo::Repo::load(&files);
+    let options = streamlock::import::Options {
+        plan: streamlock::plan::PlanOptions {
+            selection: streamlock::plan::Selection::All,
+            ..Default::default()
+        },
+        reconcile: Default::default(),
+        pin: false,
+        now: "2026-01-01T00:00:00Z".into(),
+    };
+    let outcome = streamlock::import::run(&repo, &options, |lookups| {
+        lookups
+            .iter()
+            .map(|_| {
+                let failed = streamlock::reconcile::TagImport::Failed {
+                    reason: "NotFound".into(),
+                    message: "not found".into(),
+                };
+                (failed, 1)
+            })
+            .collect()
+    });
+    let out = tempfile::tempdir().expect("out");
+    let mut written = Vec::new();
+    let mut without_events = 0;
+    for reconciled in &outcome.reconciled {
+        let Some(status) = &reconciled.status else {
+            continue;
+        };
+        without_events += status.tags.iter().filter(|t| t.items.is_empty()).count();
+        let meta = &repo.streams[reconciled.stream].stream.spec.meta;
+        let path = out.path().join(format!("{}.yaml", written.len()));
+        std::fs::write(
+            &path,
+            streamlock::write::status_document(&meta.name, &meta.namespace, status),
+        )
+        .expect("write");
+        written.push(path);
+    }
+    assert!(
+        without_events > 1_000,
+        "{without_events} tags without events"
+    );
+    let schema = root().join("fixtures/schemas/imagestream-status.json");
+    let mut args = vec![
+        OsStr::new("-m"),
+        OsStr::new("check_jsonschema"),
+        OsStr::new("--schemafile"),
+        schema.as_os_str(),
+    ];
+    args.extend(written.iter().map(|p| p.as_os_str()));
+    let (ok, said) = python_run(&args);
+    assert!(
+        ok,
+        "{} statuses ({without_events} tags without events):\n{said}",
+        written.len()
+    );
 }
