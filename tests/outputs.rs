@@ -697,7 +697,7 @@ fn request_counts_per_tag_and_in_the_summary_agree() {
 
 /// The corpus imported with every lookup failing, as a cron job sees a registry that lost its
 /// images: each tag that never imported gets a status without events, and every status file written
-/// must still validate.
+/// must still validate, and the summary stays under GitHub's limit.
 #[test]
 fn every_corpus_status_validates_when_every_import_fails() {
     let Some(corpus) = std::env::var_os("STREAMLOCK_CORPUS").map(PathBuf::from) else {
@@ -753,6 +753,13 @@ fn every_corpus_status_validates_when_every_import_fails() {
         without_events > 1_000,
         "{without_events} tags without events"
     );
+    // The pull-request body for the same run stays under GitHub's limit.
+    let lines = outcome.lines(&repo);
+    let summary = streamlock::report::import::markdown(&repo, &outcome, &lines);
+    let size = summary.chars().count();
+    eprintln!("corpus summary: {size} characters for {} tags", lines.len());
+    assert!(size <= 65_536, "{size} characters");
+    assert!(summary.contains("**Not listed here:** "), "{summary}");
     let schema = root().join("fixtures/schemas/imagestream-status.json");
     let mut args = vec![
         OsStr::new("-m"),
