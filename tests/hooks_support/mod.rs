@@ -1,5 +1,5 @@
 //! Shared by the tests of the pre-commit hooks, the GitHub Action and the examples: the checkout,
-//! the external validators (PyPI packages that `.ci/run` installs), throw-away Git repositories, and
+//! the external validators (which scripts/test.sh installs), throw-away Git repositories, and
 //! a committed snapshot of the working tree — pre-commit installs a hook repository at a commit, so
 //! uncommitted work has to be committed somewhere first.
 #![allow(dead_code)]
@@ -39,7 +39,7 @@ pub fn have(name: &str) -> bool {
     if !found {
         skip::or_fail(
             "tools",
-            &format!("{name} is not installed (scripts/test.sh installs it from PyPI)"),
+            &format!("{name} is not installed (scripts/test.sh installs it)"),
         );
     }
     found
