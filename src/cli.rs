@@ -140,6 +140,11 @@ pub struct ImportArgs {
     /// Rewrite each DockerImage `from.name` to `name:tag@sha256:…`, the digest just imported.
     #[arg(long)]
     pub pin: bool,
+    /// Git revision to compare the spec with, to spot edits status cannot show (`app:1.0` → `app:1.1`):
+    /// such a tag is looked up. Default: HEAD when in a Git work tree; a PR check passes its base
+    /// (e.g. origin/main); `none` compares nothing.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
     /// Keep at most N items of history per tag (default: never trim, as OpenShift).
     #[arg(long, value_name = "N")]
     pub history: Option<usize>,

@@ -3,6 +3,7 @@
 //! The pipeline runs one way, one module per stage:
 //! `discover → load → lint → plan → registry → reconcile → write`.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod describe;
@@ -16,7 +17,7 @@ pub mod plan;
 pub mod reconcile;
 pub mod registry;
 pub mod repo;
-pub mod sanitize;
 pub mod report;
+pub mod sanitize;
 pub mod tag;
 pub mod write;

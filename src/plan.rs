@@ -1,17 +1,20 @@
 //! Which tags need a registry lookup, and the unique lookups that answer them.
 //!
-//! The default is the import controller's rule (reference §6.1, imagestream_controller.go
-//! needsImport / tagNeedsImport), read over the file. A Git repository has no server to bump a tag's
-//! generation when its spec changes, so two signs of such a change stand in for it: a tag without any
-//! status (the server would give a new tag a generation), and a status that no longer matches
-//! `from.name` (another repository, or another pinned digest; see `reconcile::offline`).
+//! The default is the Git rule (DESIGN.md, "default selection"). A repository has no server to keep
+//! generations or the `dockerRepositoryCheck` annotation, so the controller's own rule
+//! (openshift-apiserver imagestream_controller.go needsImport/tagNeedsImport) would look up every tag
+//! without a generation on every run. Instead a tag is looked up only when its spec changed in a way
+//! status shows: no status entry, a status that no longer matches `from.name` (another repository or
+//! pinned digest, a failure recorded for another reference; see `reconcile::offline`), or a spec
+//! `generation` newer than observed or `0` (a client's "import again", as `oc tag` sends). A tag whose
+//! status matches its spec is never looked up by default, whatever happened upstream.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
 pub use crate::model::spec::ImportMode;
-use crate::model::spec::{DOCKER_REPOSITORY_CHECK, PREFER_ARCH, PREFER_OS, SpecTag, StreamSpec};
+use crate::model::spec::{PREFER_ARCH, PREFER_OS, SpecTag, StreamSpec};
 use crate::model::status::{NamedTagEventList, StreamStatus};
 use crate::reconcile::generation::{observed_generation, tag_generation};
 use crate::reconcile::offline::consistency;
@@ -23,6 +26,9 @@ use crate::reconcile::{Results, TagImport};
 pub struct Stream {
     pub spec: StreamSpec,
     pub status: Option<StreamStatus>,
+    /// The same stream at the base revision (`--since`), when Git has it and the file changed
+    /// since: see `baseline`.
+    pub base: Option<Box<Stream>>,
 }
 
 impl Stream {
@@ -55,7 +61,7 @@ pub fn importable(tag: &SpecTag) -> bool {
 /// Tags selected beyond the default rule (`--scheduled`, `--all`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Selection {
-    /// OpenShift's rule only.
+    /// The Git rule only.
     #[default]
     Default,
     /// Also every tag the scheduled import controller would visit.
@@ -157,9 +163,6 @@ pub enum Why {
     NewerGeneration,
     /// `generation: 0`, a client's request to import again.
     ImportRequested,
-    /// No generation, and the stream is imported now (no `dockerRepositoryCheck` annotation, or
-    /// another tag needs it): the controller then takes every such tag.
-    NoGeneration,
     /// `--scheduled` and `importPolicy.scheduled`.
     Scheduled,
     /// `--all`.
@@ -208,9 +211,8 @@ pub fn plan(streams: &[Stream], options: &PlanOptions) -> Plan {
     let mut out = Plan::default();
     let mut index: HashMap<Lookup, usize> = HashMap::new();
     for (i, stream) in streams.iter().enumerate() {
-        let triggered = triggered(stream);
         for tag in stream.spec_tags() {
-            let Some(why) = why(stream, tag, triggered, options) else {
+            let Some(why) = why(stream, tag, options) else {
                 continue;
             };
             let lookup = lookup_for(tag, options);
@@ -240,7 +242,7 @@ pub fn plan(streams: &[Stream], options: &PlanOptions) -> Plan {
     out
 }
 
-fn why(stream: &Stream, tag: &SpecTag, triggered: bool, options: &PlanOptions) -> Option<Why> {
+fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
     if !importable(tag) {
         return None;
     }
@@ -251,45 +253,50 @@ fn why(stream: &Stream, tag: &SpecTag, triggered: bool, options: &PlanOptions) -
             .any(|s| s.matches(&stream.spec, &tag.name));
         return named.then_some(Why::Requested);
     }
-    default_why(stream, tag, triggered).or(match options.selection {
+    default_why(stream, tag).or(match options.selection {
         Selection::Default => None,
         Selection::Scheduled => scheduled(stream, tag, options).then_some(Why::Scheduled),
         Selection::All => Some(Why::All),
     })
 }
 
-/// OpenShift's rule plus the two stand-ins for a server-side generation bump (module comment).
-/// `triggered`: whether the controller imports this stream at all (see [`triggered`]).
-fn default_why(stream: &Stream, tag: &SpecTag, triggered: bool) -> Option<Why> {
+/// The Git rule (module comment).
+fn default_why(stream: &Stream, tag: &SpecTag) -> Option<Why> {
     let status = stream.status_tag(&tag.name);
     if status.is_none() {
         return Some(Why::NoStatus);
     }
-    if consistency(tag, status).is_some() {
+    if consistency(tag, status).is_some() || edited_since_base(stream, tag) {
         return Some(Why::SpecChanged);
     }
-    if !triggered {
-        return None;
-    }
-    // Once the stream is imported, the controller takes every tag without a generation too
-    // (tagNeedsImport(…, true) in handleImageStream).
-    match tag.generation {
-        None => Some(Why::NoGeneration),
-        Some(_) => newer(stream, tag),
-    }
+    newer(stream, tag)
 }
 
-/// needsImport: a stream without the `dockerRepositoryCheck` annotation is imported whenever it
-/// has an importable tag; otherwise only when some tag's generation is newer than observed.
-fn triggered(stream: &Stream) -> bool {
-    let checked = stream
-        .spec
-        .annotation(DOCKER_REPOSITORY_CHECK)
-        .is_some_and(|v| !v.is_empty());
-    !checked
-        || stream
-            .spec_tags()
-            .any(|t| importable(t) && newer(stream, t).is_some())
+/// Whether the tag's import-relevant spec changed since the base revision while its status did not:
+/// an edit status cannot show, such as `app:1.0` → `app:1.1` (see `baseline`).
+fn edited_since_base(stream: &Stream, tag: &SpecTag) -> bool {
+    let Some(base) = stream.base.as_deref() else {
+        return false;
+    };
+    let Some(old) = base.spec_tags().find(|t| t.name == tag.name) else {
+        return false;
+    };
+    let platform = |t: &SpecTag| {
+        t.annotations
+            .iter()
+            .filter(|(k, _)| k == PREFER_OS || k == PREFER_ARCH)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let edited = old.from != tag.from
+        || old.import_policy.import_mode != tag.import_policy.import_mode
+        || old.import_policy.insecure != tag.import_policy.insecure
+        || platform(old) != platform(tag);
+    // Status the base did not have at all (a status directory, or a first import not yet committed)
+    // cannot tell either: look it up, which at worst confirms what is there.
+    let refreshed =
+        base.status.is_some() && base.status_tag(&tag.name) != stream.status_tag(&tag.name);
+    edited && !refreshed
 }
 
 /// tagNeedsImport with a generation set: newer than observed, or a client's `0`.

@@ -61,6 +61,7 @@ impl Repo {
                     stream: Stream {
                         spec: view.spec,
                         status: view.status,
+                        base: None,
                     },
                 });
             }

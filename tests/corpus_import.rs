@@ -4,7 +4,6 @@
 //! a clean `ImportSuccess: False` condition, every byte outside the status blocks must stay, and a
 //! second run must change nothing.
 
-mod skip;
 mod support;
 mod write_support;
 
@@ -73,7 +72,7 @@ fn import(dir: &Path, files: &[PathBuf], config: &Path, registry: &str, epoch: &
 
 #[test]
 fn every_corpus_tag_fails_cleanly_and_only_status_changes() {
-    let Some(root) = skip::corpus() else {
+    let Some(root) = write_support::skip::corpus() else {
         return;
     };
     let registry = TestRegistry::plain();

@@ -1,5 +1,4 @@
-//! Selection (the import controller's rule, --scheduled, --all, --tag), unique lookups, and the
-//! offline check.
+//! Selection (the Git rule, --scheduled, --all, --tag), unique lookups, and the offline check.
 
 mod reconcile_common;
 
@@ -58,9 +57,11 @@ fn default_rule_table() {
             Some(Why::NoStatus),
         ),
         (
+            // The controller would import it again (no dockerRepositoryCheck annotation); in Git
+            // nothing ever writes that annotation, so the Git rule leaves a matching status alone.
             "nil generation, stream never checked",
             imported(t(), 2),
-            Some(Why::NoGeneration),
+            None,
         ),
         (
             "nil generation, stream checked",
@@ -103,9 +104,12 @@ fn default_rule_table() {
 fn observed_generation_includes_the_failure_condition() {
     let mut s = checked(imported(with_generation(docker("t", "r:t"), Some(3)), 2));
     let status = s.status.as_mut().unwrap();
-    status.tags[0]
-        .conditions
-        .push(failed("NotFound", "x", 3, T0));
+    status.tags[0].conditions.push(failed(
+        "NotFound",
+        "dockerimage.image.openshift.io \"docker.io/library/r:t\" not found",
+        3,
+        T0,
+    ));
     assert_eq!(
         why_one(s.clone(), &PlanOptions::default()),
         None,
@@ -119,8 +123,9 @@ fn observed_generation_includes_the_failure_condition() {
 }
 
 #[test]
-fn a_triggered_stream_takes_its_nil_generation_tags_too() {
-    // needsImport fires for tag `n`; the controller then also imports `nil` (tagNeedsImport(…, true)).
+fn a_newer_generation_does_not_drag_its_neighbours() {
+    // The controller would also import `nil` once `n` triggers the stream (tagNeedsImport(…, true));
+    // the Git rule looks up only the tag whose spec changed, so a PR check costs what it touched.
     let a = digest('a');
     let s = checked(with_status(
         stream(
@@ -137,13 +142,25 @@ fn a_triggered_stream_takes_its_nil_generation_tags_too() {
         ],
     ));
     let got = selected(&[s], &PlanOptions::default());
+    assert_eq!(got, [("n".into(), Why::NewerGeneration)]);
+}
+
+#[test]
+fn a_failure_recorded_for_another_reference_is_a_spec_change() {
+    let mut s = imported(docker("t", "quay.io/team/r:2"), 2);
+    s.status.as_mut().unwrap().tags[0].conditions.push(failed(
+        "NotFound",
+        "dockerimage.image.openshift.io \"quay.io/team/r:1\" not found",
+        2,
+        T0,
+    ));
     assert_eq!(
-        got,
-        [
-            ("nil".into(), Why::NoGeneration),
-            ("n".into(), Why::NewerGeneration)
-        ]
+        why_one(s.clone(), &PlanOptions::default()),
+        Some(Why::SpecChanged)
     );
+    s.status.as_mut().unwrap().tags[0].conditions[0].message =
+        "Internal error occurred: quay.io/team/r:2: manifest invalid".into();
+    assert_eq!(why_one(s, &PlanOptions::default()), None, "same reference");
 }
 
 #[test]
@@ -210,9 +227,13 @@ fn a_scheduled_digest_stays_scheduled_only_until_first_success() {
         stream("ns", "s", vec![by_digest]),
         vec![list("t", vec![])],
     ));
+    let not_found = format!(
+        "dockerimage.image.openshift.io \"docker.io/library/r@{}\" not found",
+        digest('a')
+    );
     failing.status.as_mut().unwrap().tags[0]
         .conditions
-        .push(failed("NotFound", "x", 2, T0));
+        .push(failed("NotFound", &not_found, 2, T0));
     assert_eq!(why_one(failing, &sched), Some(Why::Scheduled));
     // A pin followed by its tag (--pin) stays scheduled and is looked up by tag.
     let pin = scheduled(docker("t", &format!("r:t@{}", digest('a'))));
@@ -443,9 +464,12 @@ fn offline_check_table() {
 #[test]
 fn offline_check_accepts_a_recorded_failure_and_names_the_tag() {
     let mut s = imported(docker("t", "quay.io/r:t"), 2);
-    s.status.as_mut().unwrap().tags[0]
-        .conditions
-        .push(failed("NotFound", "x", 2, T0));
+    s.status.as_mut().unwrap().tags[0].conditions.push(failed(
+        "NotFound",
+        "dockerimage.image.openshift.io \"quay.io/r:t\" not found",
+        2,
+        T0,
+    ));
     assert!(
         problems(&[s]).is_empty(),
         "a failed import keeps the items of its earlier source"

@@ -68,6 +68,7 @@ fn inspect(args: &DescribeArgs, stream: &Described<'_>, tag: &str) -> Result<Ins
     let lookup = to_registry(&planned).map_err(|failure| match failure {
         TagImport::Failed { message, .. } => message,
         TagImport::Found { image } => image,
+        TagImport::Inconclusive { cause, fix } => format!("{cause} ({fix})"),
         TagImport::Skipped { why } => why,
     })?;
     let resolver = Resolver::new(super::engine::registry_config(&args.registry)?)

@@ -4,12 +4,15 @@ use std::io::IsTerminal;
 use std::str::FromStr;
 
 use super::{Exit, print};
+use crate::baseline;
 use crate::cli::{Global, ImportArgs, ImportFormat};
-use crate::import::{self, Options, TagLine, apply, resolve};
+use crate::import::job::{self, Action, Source};
+use crate::import::{self, Options, apply};
 use crate::plan::{PlanOptions, Selection, TagSelector};
 use crate::reconcile::{ReconcileOptions, check_offline};
 use crate::registry::{self, Platform, Resolver};
 use crate::repo::Repo;
+use crate::report::import::HumanOptions;
 use crate::report::{self, import as import_report};
 
 pub fn run(args: ImportArgs, global: &Global) -> Exit {
@@ -50,9 +53,15 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
         }
     }
     let broken = !repo.unreadable.is_empty();
-
     if args.mode.check && args.offline {
-        return Ok(offline_check(&repo, args, broken));
+        return Ok(offline_check(&repo, args, global.quiet, broken));
+    }
+    // The offline check does not compare with Git: an edited tag that still resolves to the same
+    // image would fail the hook forever. The online planner looks such a tag up instead.
+    match args.since.as_deref() {
+        Some("none") => {}
+        Some(rev) => baseline::attach(&mut repo, rev, true).map_err(|e| e.to_string())?,
+        None => baseline::attach(&mut repo, "HEAD", false).map_err(|e| e.to_string())?,
     }
 
     let options = Options {
@@ -77,71 +86,50 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
         pin: args.pin,
         now: import::now()?,
     };
-    let outcome = if args.offline {
-        import::run(&repo, &options, resolve::offline)
+    let action = if args.mode.write {
+        Action::Write
+    } else if let Some(dir) = &args.mode.status_dir {
+        Action::StatusDir(dir.clone())
+    } else if args.mode.diff {
+        Action::Diff
     } else {
-        let resolver = Resolver::new(registry_config(args)?).map_err(|e| e.to_string())?;
-        let mut failure = None;
-        let outcome = import::run(&repo, &options, |lookups| {
-            let progress = !global.quiet && std::io::stderr().is_terminal();
-            resolve::online(lookups, &resolver, progress).unwrap_or_else(|e| {
-                failure = Some(e);
-                resolve::offline(lookups)
-            })
-        });
-        if let Some(e) = failure {
-            return Err(e);
-        }
-        outcome
+        Action::Check
     };
-    for unmatched in &outcome.plan.unmatched {
+    let resolver;
+    let source = if args.offline {
+        Source::Offline
+    } else {
+        resolver = Resolver::new(registry_config(args)?).map_err(|e| e.to_string())?;
+        Source::Registries {
+            resolver: &resolver,
+            progress: !global.quiet && std::io::stderr().is_terminal(),
+        }
+    };
+    let job = job::execute(&repo, &options, source, &action).map_err(|e| e.to_string())?;
+    for unmatched in &job.outcome.plan.unmatched {
         eprintln!("streamlock: --tag {unmatched}: no such tag among the importable tags");
     }
-
-    let (changes, refused) = match &args.mode.status_dir {
-        Some(dir) => apply::status_dir_changes(&repo, &outcome, dir),
-        None => apply::manifest_changes(&repo, &outcome),
-    };
-    for problem in &refused {
+    for problem in &job.refused {
         eprintln!("streamlock: not edited: {problem}");
     }
-    let diff: String = changes.iter().map(apply::FileChange::diff).collect();
-    let lines = outcome.lines(&repo);
-
-    if args.mode.write || args.mode.status_dir.is_some() {
-        let written = apply::commit(&changes).map_err(|e| {
-            let done: Vec<String> = e
-                .written()
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            if done.is_empty() {
-                format!("{e}; no file was changed")
-            } else {
-                format!(
-                    "{e}; these files could not be put back: {}",
-                    done.join(", ")
-                )
-            }
-        })?;
-        if !global.quiet && args.format == ImportFormat::Human {
-            for path in &written {
-                eprintln!("wrote {}", report::display_path(path));
-            }
+    if !global.quiet && args.format == ImportFormat::Human {
+        for path in &job.written {
+            eprintln!("wrote {}", report::display_path(path));
         }
     }
 
+    let diff = job.diff();
     let json_doc = import_report::json(
         &repo,
-        &outcome,
-        &lines,
+        &job.outcome,
+        &job.lines,
         args.mode.diff.then_some(diff.as_str()),
     );
     if let Some(path) = &args.report {
         std::fs::write(path, &json_doc).map_err(|e| format!("--report {}: {e}", path.display()))?;
     }
     if let Some(path) = &args.summary {
-        let markdown = import_report::markdown(&repo, &outcome, &lines);
+        let markdown = import_report::markdown(&repo, &job.outcome, &job.lines);
         std::fs::write(path, markdown).map_err(|e| format!("--summary {}: {e}", path.display()))?;
     }
     match args.format {
@@ -150,59 +138,33 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
             if args.mode.diff {
                 print(&diff);
             }
-            if args.mode.check {
-                print(&check_lines(&repo, &lines));
-            }
-            if !global.quiet {
-                let text = import_report::human(&repo, &outcome, &lines, global.verbose > 0);
-                if args.mode.diff {
-                    eprint!("{text}");
-                } else {
-                    print(&text);
-                }
+            let text = import_report::human(
+                &repo,
+                &job.outcome,
+                &job.lines,
+                HumanOptions {
+                    verbose: global.verbose > 0,
+                    quiet: global.quiet,
+                    dry_run: !action.writes(),
+                },
+            );
+            // The report goes beside the diff, never into it.
+            if args.mode.diff {
+                eprint!("{text}");
+            } else {
+                print(&text);
             }
         }
     }
-
-    let failed = lines
-        .iter()
-        .any(|l| import_report::result_name(l) == "failed");
-    let stale = args.mode.check && !changes.is_empty();
-    Ok(if failed || stale || broken || !refused.is_empty() {
+    Ok(if job.has_findings(&action) || broken {
         Exit::Findings
     } else {
         Exit::Clean
     })
 }
 
-/// `--check`: one line per tag that would change.
-fn check_lines(repo: &Repo, lines: &[TagLine]) -> String {
-    let mut out = String::new();
-    for line in lines {
-        if import_report::result_name(line) != "updated" {
-            continue;
-        }
-        let name = format!(
-            "{}:{}",
-            import_report::stream_name(repo, line.stream),
-            line.tag
-        );
-        let file = report::display_path(repo.path_of(line.stream));
-        let detail = match (&line.before, &line.after, &line.pinned) {
-            (_, _, Some(pin)) => format!("from.name would be pinned to {pin}"),
-            (Some(b), Some(a), _) if b.image != a.image => {
-                format!("moved from {} to {}", b.image, a.image)
-            }
-            (None, Some(a), _) => format!("has no status yet; it points at {}", a.image),
-            _ => "status is out of date".to_string(),
-        };
-        out.push_str(&format!("{file}: {name} {detail}\n"));
-    }
-    out
-}
-
 /// `--check --offline`: status consistent with spec, without any network.
-fn offline_check(repo: &Repo, args: &ImportArgs, broken: bool) -> Exit {
+fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> Exit {
     let streams = repo.plain_streams();
     let findings = check_offline(&streams);
     match args.format {
@@ -233,17 +195,36 @@ fn offline_check(repo: &Repo, args: &ImportArgs, broken: bool) -> Exit {
             }
         }
     }
+    let checked = check_offline_count(&streams);
     if findings.is_empty() && !broken {
+        if !quiet && args.format == ImportFormat::Human {
+            eprintln!(
+                "streamlock: status is up to date for {} in {}",
+                import_report::count(checked, "importable tag"),
+                import_report::count(streams.len(), "ImageStream")
+            );
+        }
         Exit::Clean
     } else {
         if !findings.is_empty() {
+            let n = findings.len();
             eprintln!(
-                "streamlock: {} tag(s) have no up-to-date status; run `streamlock import --write` and commit the result",
-                findings.len()
+                "streamlock: {} {} no up-to-date status; run `streamlock import --write` and commit the result \
+                 (with the pre-commit hooks only: `pre-commit run streamlock-import --hook-stage manual`)",
+                import_report::count(n, "tag"),
+                if n == 1 { "has" } else { "have" }
             );
         }
         Exit::Findings
     }
+}
+
+/// Importable tags the offline check looked at.
+fn check_offline_count(streams: &[crate::plan::Stream]) -> usize {
+    streams
+        .iter()
+        .map(|s| s.spec_tags().filter(|t| crate::plan::importable(t)).count())
+        .sum()
 }
 
 /// The shared engine configuration with import's concurrency and platform.

@@ -2,6 +2,7 @@
 //! offline), reconcile the new status, and compute the file edits. Output lives in `report`.
 
 pub mod apply;
+pub mod job;
 pub mod resolve;
 
 use std::collections::HashMap;
@@ -25,13 +26,69 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
+/// What happened to one tag. This, not any text, decides the exit code and every output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TagOutcome {
+    /// Its status (or, with `--pin`, its `from.name`) changes.
+    Updated,
+    /// Nothing changes.
+    Unchanged,
+    /// The import failed and the importer's condition is recorded in status, as the cluster would.
+    FailedRecorded { reason: String, message: String },
+    /// The import failed without saying anything about the tag (network, quota, an unverified digest,
+    /// a spec the server would reject): nothing is written for it.
+    FailedNotRecorded { cause: String, fix: String },
+    /// Not looked up (offline).
+    Skipped { why: String },
+}
+
+impl TagOutcome {
+    fn of(result: &TagResult, pinned: bool) -> Self {
+        match result {
+            TagResult::Updated => TagOutcome::Updated,
+            TagResult::Unchanged if pinned => TagOutcome::Updated,
+            TagResult::Unchanged => TagOutcome::Unchanged,
+            TagResult::Failed { reason, message } => TagOutcome::FailedRecorded {
+                reason: reason.clone(),
+                message: message.clone(),
+            },
+            TagResult::NotRecorded { cause, fix } => TagOutcome::FailedNotRecorded {
+                cause: cause.clone(),
+                fix: fix.clone(),
+            },
+            TagResult::Error { message } => TagOutcome::FailedNotRecorded {
+                cause: message.clone(),
+                fix: "fix the tag's spec: the API server would reject it".into(),
+            },
+            TagResult::Skipped { why } => TagOutcome::Skipped { why: why.clone() },
+        }
+    }
+
+    /// `updated | unchanged | failed | skipped`, the report's `result`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TagOutcome::Updated => "updated",
+            TagOutcome::Unchanged => "unchanged",
+            TagOutcome::FailedRecorded { .. } | TagOutcome::FailedNotRecorded { .. } => "failed",
+            TagOutcome::Skipped { .. } => "skipped",
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        matches!(
+            self,
+            TagOutcome::FailedRecorded { .. } | TagOutcome::FailedNotRecorded { .. }
+        )
+    }
+}
+
 /// One row of the report: what happened to a tag.
 #[derive(Debug, Clone)]
 pub struct TagLine {
     pub stream: usize,
     pub tag: String,
     pub from: String,
-    pub result: TagResult,
+    pub outcome: TagOutcome,
     pub before: Option<TagEvent>,
     pub after: Option<TagEvent>,
     pub requests: u32,
@@ -71,7 +128,7 @@ impl Outcome {
                     stream: reconciled.stream,
                     tag: report.tag.clone(),
                     from,
-                    result: report.result.clone(),
+                    outcome: TagOutcome::of(&report.result, pinned.is_some()),
                     before: report.before.clone(),
                     after: report.after.clone(),
                     requests,

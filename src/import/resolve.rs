@@ -58,8 +58,9 @@ pub fn online(
             Ok(_) => match results.next() {
                 Some(result) => (from_outcome(result.outcome), result.requests),
                 None => (
-                    TagImport::Skipped {
-                        why: "no answer from the registry engine".into(),
+                    TagImport::Inconclusive {
+                        cause: "no answer from the registry engine".into(),
+                        fix: "run again".into(),
                     },
                     0,
                 ),
@@ -119,6 +120,6 @@ fn from_outcome(outcome: Outcome) -> TagImport {
             reason: reason.as_str().to_string(),
             message,
         },
-        Outcome::Skipped { why } => TagImport::Skipped { why },
+        Outcome::Inconclusive { cause, fix } => TagImport::Inconclusive { cause, fix },
     }
 }

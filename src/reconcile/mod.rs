@@ -30,7 +30,10 @@ pub enum TagImport {
     Found { image: String },
     /// OpenShift's failure reason (`NotFound`, `Unauthorized`, `InternalError`, …) and message.
     Failed { reason: String, message: String },
-    /// Not looked up (offline, quota low, …); the tag's status is left alone.
+    /// The lookup learnt nothing about the tag (network, quota, a digest that does not verify, …):
+    /// never recorded; `fix` says what the user can do.
+    Inconclusive { cause: String, fix: String },
+    /// Not looked up (offline); the tag's status is left alone.
     Skipped { why: String },
 }
 
@@ -66,6 +69,8 @@ pub enum TagResult {
     Unchanged,
     /// The import failed; the condition is in status (items kept).
     Failed { reason: String, message: String },
+    /// The lookup failed without saying anything about the tag; status left alone.
+    NotRecorded { cause: String, fix: String },
     /// Nothing could be decided (not looked up, or its source is missing); status left alone.
     Skipped { why: String },
     /// The spec cannot be followed (an alias loop, an ambiguous image id, a malformed name); the
@@ -216,6 +221,10 @@ fn apply_import(
                 message,
             })
         }
+        TagImport::Inconclusive { cause, fix } => Some(TagResult::NotRecorded {
+            cause: cause.clone(),
+            fix: fix.clone(),
+        }),
         TagImport::Skipped { why } => Some(TagResult::Skipped { why: why.clone() }),
     }
 }

@@ -1,6 +1,7 @@
 //! The offline check (`import --check --offline`, the pre-commit hook): without any registry, is
 //! every importable tag's status up to date with its spec?
 
+use crate::model::reference;
 use crate::model::spec::SpecTag;
 use crate::model::status::NamedTagEventList;
 use crate::plan::{Stream, importable};
@@ -19,6 +20,8 @@ pub enum Problem {
     OtherRepository { status: String },
     /// `from.name` pins a digest that `items[0]` does not record.
     OtherDigest { pinned: String, status: String },
+    /// The recorded failure is about another reference than `from.name` names now.
+    OtherFailure { message: String },
 }
 
 /// One finding of the offline check.
@@ -62,13 +65,25 @@ pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
     findings
 }
 
-/// Whether the status still describes `from.name`. Only checked after a successful import (no
-/// condition): a failed import keeps the items of an earlier source, as the server does.
+/// Whether the status still describes `from.name`. After a failed import the items are those of an
+/// earlier source (the server keeps them), so only the failure's message can say which reference it
+/// was about: every importer message names it (reference §7).
 pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> Option<Problem> {
     let from = tag.from.as_ref()?;
     let list = status?;
-    if !list.conditions.is_empty() {
-        return None;
+    if let Some(failure) = list.conditions.first() {
+        // The importer names the reference as resolve::to_registry's `display` does.
+        let normalized = reference::parse(&from.name)
+            .ok()
+            .and_then(|r| r.normalized().ok());
+        let names = [Some(from.name.as_str()), normalized.as_deref()];
+        let about_this = names.into_iter().flatten().any(|name| {
+            failure.message.contains(&format!("\"{name}\""))
+                || failure.message.contains(&format!(" {name}: "))
+        });
+        return (!about_this).then(|| Problem::OtherFailure {
+            message: failure.message.clone(),
+        });
     }
     let current = list.items.first()?;
     let recorded = pullspec::repository(&current.docker_image_reference);
@@ -100,6 +115,9 @@ fn message(stream: &Stream, tag: &SpecTag, problem: &Problem) -> String {
         ),
         Problem::OtherRepository { status } => format!(
             "tag {name} status records {status}, which is not from.name's repository; run `streamlock import`"
+        ),
+        Problem::OtherFailure { message } => format!(
+            "tag {name} records a failed import of another reference ({message}); run `streamlock import`"
         ),
         Problem::OtherDigest { pinned, status } => format!(
             "tag {name} pins {pinned} but its status records {}; run `streamlock import`",

@@ -183,7 +183,7 @@ impl Registry {
             let reply = self
                 .exchange(http, count, make, method == Method::GET, http.retry.retries)
                 .await
-                .map_err(|err| LookupError::Other(describe(&method, &url, &err)))?;
+                .map_err(|err| transport(&self.host, &method, &url, &err))?;
             if reply.status == 401 {
                 // A bearer token may expire or be revoked mid-run: fetch a new one, once.
                 if stale.is_none() && sent.token.is_some() {
@@ -215,7 +215,7 @@ impl Registry {
         if self.insecure {
             schemes.push("http");
         }
-        let mut failure = String::new();
+        let mut failure = LookupError::inconclusive("no scheme to try", "");
         for scheme in schemes {
             let base = format!("{scheme}://{}", self.host);
             let url = format!("{base}/v2/");
@@ -229,7 +229,7 @@ impl Registry {
             let reply = match self.exchange(http, count, make, false, retries).await {
                 Ok(reply) => reply,
                 Err(err) => {
-                    failure = describe(&Method::GET, &url, &err);
+                    failure = transport(&self.host, &Method::GET, &url, &err);
                     continue;
                 }
             };
@@ -238,10 +238,13 @@ impl Registry {
                 .contains_key("docker-distribution-api-version")
                 || matches!(reply.status, 200..=299 | 401 | 403);
             if !speaks_v2 {
-                return Err(LookupError::other(format!(
-                    "the registry at {base} does not support v2 API (status {})",
-                    reply.status
-                )));
+                return Err(LookupError::inconclusive(
+                    format!(
+                        "the registry at {base} does not support v2 API (status {})",
+                        reply.status
+                    ),
+                    format!("check that {} is a container registry", self.host),
+                ));
             }
             let challenge = reply
                 .header(WWW_AUTHENTICATE.as_str())
@@ -250,7 +253,7 @@ impl Registry {
             tracing::debug!(host = %self.host, %base, ?challenge, "pinged");
             return Ok(Endpoint { base, challenge });
         }
-        Err(LookupError::Other(failure))
+        Err(failure)
     }
 
     async fn authorize(
@@ -303,13 +306,24 @@ impl Registry {
                                 }
                             }),
                         (Err(TokenError::Refused { .. }), None) => Err(LookupError::Unauthorized),
-                        (Err(TokenError::Failed(text)), _) => Err(LookupError::Other(text)),
+                        (Err(TokenError::Failed(text)), _) => Err(LookupError::inconclusive(
+                            text,
+                            format!("the token service of {} failed; run again later", self.host),
+                        )),
                         (Ok(token), _) => Ok(token),
                     }
                 };
                 let token = self.tokens.get(scope, stale, fetch).await?;
-                let header = HeaderValue::from_str(&format!("Bearer {}", token.value))
-                    .map_err(|_| LookupError::other("token service returned an unusable token"))?;
+                let header =
+                    HeaderValue::from_str(&format!("Bearer {}", token.value)).map_err(|_| {
+                        LookupError::inconclusive(
+                            "token service returned an unusable token",
+                            format!(
+                                "the token service of {} misbehaves; run again later",
+                                self.host
+                            ),
+                        )
+                    })?;
                 Ok(Sent {
                     header: Some(sensitive(header)),
                     token: Some(token.value),
@@ -510,13 +524,48 @@ fn transient(err: &reqwest::Error) -> bool {
 }
 
 /// `Get "url": cause`, close to the Go client's wording.
-fn describe(method: &Method, url: &str, err: &reqwest::Error) -> String {
+/// A transport failure at `host`: never recorded, with the fix its cause points to.
+fn transport(host: &str, method: &Method, url: &str, err: &reqwest::Error) -> LookupError {
     let verb = match *method {
         Method::HEAD => "Head",
         Method::POST => "Post",
         _ => "Get",
     };
-    format!("{verb} \"{url}\": {}", cause(err))
+    let cause = cause(err);
+    let fix = fix_for(host, &cause);
+    LookupError::inconclusive(format!("{verb} \"{url}\": {cause}"), fix)
+}
+
+/// What a user can do about a transport failure, from the words of its innermost cause.
+fn fix_for(host: &str, cause: &str) -> String {
+    let lower = cause.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&["http response to https"]) {
+        format!(
+            "{host} speaks plain HTTP: add --insecure-registry {host}, or importPolicy.insecure: true on the tag"
+        )
+    } else if has(&["certificate", "unknownissuer", "tls", "handshake"]) {
+        format!(
+            "{host}'s TLS certificate is not trusted: pass its CA with --ca-file, or add --insecure-registry {host}"
+        )
+    } else if has(&[
+        "name resolution",
+        "dns",
+        "no such host",
+        "name or service not known",
+    ]) {
+        format!(
+            "{host} cannot be resolved: check the name, your network and VPN, or map it with --mirror"
+        )
+    } else if has(&["connection refused"]) {
+        format!(
+            "{host} refused the connection: check that the registry is up and the port is right"
+        )
+    } else if has(&["timeout", "timed out"]) {
+        format!("{host} did not answer in time: run again later, or raise --timeout")
+    } else {
+        format!("{host} could not be reached: check the network and run again")
+    }
 }
 
 /// The innermost cause of a transport error, which is what a user can act on.

@@ -1,6 +1,8 @@
-//! Lookup failures, and how OpenShift words each one in the `ImportSuccess` condition (reference §7).
+//! Lookup failures: what OpenShift records in the `ImportSuccess` condition (reference §7), and the
+//! failures that say nothing about the tag, which are never recorded (DESIGN.md, "failures").
 
 use super::{Outcome, Reason};
+use crate::sanitize;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LookupError {
@@ -10,16 +12,35 @@ pub enum LookupError {
     Unauthorized,
     /// The token service rejected the credentials as "incorrect username or password".
     BadCredentials,
-    /// Anything else, with the error text the importer would show after `R: `.
-    Other(String),
+    /// Any other answer the registry gave about the tag (another error code, a manifest the importer
+    /// cannot use), with the error text the importer would show after `R: `. Recorded.
+    Registry(String),
+    /// A failure that says nothing about the tag: the network, TLS, a timeout, a 5xx or 429 that
+    /// outlived its retries, a paused quota, a set-up error, a digest that does not verify. The cluster
+    /// could import the tag fine, so nothing is recorded; `fix` tells the user what to do.
+    Inconclusive { cause: String, fix: String },
 }
 
 impl LookupError {
-    pub fn other(text: impl Into<String>) -> Self {
-        LookupError::Other(text.into())
+    /// The registry said `text` about the tag.
+    pub fn registry(text: impl Into<String>) -> Self {
+        LookupError::Registry(text.into())
     }
 
-    /// The failed outcome for a lookup shown to users as `display`.
+    /// A failure that says nothing about the tag, with what the user can do about it.
+    pub fn inconclusive(cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        LookupError::Inconclusive {
+            cause: cause.into(),
+            fix: fix.into(),
+        }
+    }
+
+    /// Whether the importer would record this failure in status.
+    pub fn recorded(&self) -> bool {
+        !matches!(self, LookupError::Inconclusive { .. })
+    }
+
+    /// The outcome for a lookup shown to users as `display`.
     pub fn into_outcome(self, display: &str) -> Outcome {
         let (reason, message) = match self {
             LookupError::ManifestUnknown => (
@@ -34,17 +55,42 @@ impl LookupError {
                 Reason::Unauthorized,
                 format!("incorrect username or password for image \"{display}\""),
             ),
-            LookupError::Other(text) => (
+            LookupError::Registry(text) => (
                 Reason::InternalError,
-                format!("Internal error occurred: {display}: {text}"),
+                format!(
+                    "Internal error occurred: {display}: {}",
+                    sanitize::remote(&text)
+                ),
             ),
+            LookupError::Inconclusive { cause, fix } => {
+                return Outcome::Inconclusive {
+                    cause: sanitize::remote(&cause),
+                    fix,
+                };
+            }
         };
         Outcome::Failed { reason, message }
     }
+
+    /// The short text of this failure at one place, for a message that names every place asked.
+    pub fn short(&self) -> String {
+        match self {
+            LookupError::ManifestUnknown => "manifest unknown".into(),
+            LookupError::Unauthorized => "unauthorized".into(),
+            LookupError::BadCredentials => "incorrect username or password".into(),
+            LookupError::Registry(text) => sanitize::remote(text),
+            LookupError::Inconclusive { cause, .. } => sanitize::remote(cause),
+        }
+    }
 }
 
+/// What to do when a registry keeps answering 5xx or 429.
+pub const FIX_RETRY_LATER: &str =
+    "the registry is failing or limiting requests; nothing was recorded: run again later";
+
 /// Reads a distribution error body (`{"errors":[{"code","message"}]}`) into the error the importer
-/// reports: Go's errcode text is the code in lower case with spaces, then `: message`.
+/// reports: Go's errcode text is the code in lower case with spaces, then `: message`. A 5xx or 429
+/// says nothing about the tag whatever its body says.
 pub fn from_error_body(status: u16, body: &[u8]) -> LookupError {
     #[derive(serde::Deserialize)]
     struct Body {
@@ -56,22 +102,32 @@ pub fn from_error_body(status: u16, body: &[u8]) -> LookupError {
         #[serde(default)]
         message: String,
     }
+    if status == 429 || status >= 500 {
+        return LookupError::inconclusive(
+            format!("unexpected status code {status}"),
+            FIX_RETRY_LATER,
+        );
+    }
     let parsed = serde_json::from_slice::<Body>(body).ok();
     let Some(first) = parsed.as_ref().and_then(|b| b.errors.first()) else {
         return match status {
             401 => LookupError::Unauthorized,
-            _ => LookupError::Other(format!("unexpected status code {status}")),
+            _ => LookupError::Registry(format!("unexpected status code {status}")),
         };
     };
     match first.code.as_str() {
         "MANIFEST_UNKNOWN" => LookupError::ManifestUnknown,
         "UNAUTHORIZED" => LookupError::Unauthorized,
+        "TOOMANYREQUESTS" => LookupError::inconclusive(
+            format!("toomanyrequests: {}", first.message),
+            FIX_RETRY_LATER,
+        ),
         code => {
             let name = code.to_ascii_lowercase().replace('_', " ");
             if first.message.is_empty() {
-                LookupError::Other(name)
+                LookupError::Registry(name)
             } else {
-                LookupError::Other(format!("{name}: {}", first.message))
+                LookupError::Registry(format!("{name}: {}", first.message))
             }
         }
     }
@@ -104,9 +160,11 @@ mod tests {
             }
         );
         assert_eq!(from_error_body(401, b""), LookupError::Unauthorized);
+        assert!(!from_error_body(503, br#"{"errors":[{"code":"MANIFEST_UNKNOWN"}]}"#).recorded());
+        assert!(!from_error_body(429, b"").recorded());
         assert_eq!(
             from_error_body(418, b"<html>"),
-            LookupError::Other("unexpected status code 418".into())
+            LookupError::Registry("unexpected status code 418".into())
         );
     }
 }

@@ -11,7 +11,7 @@ use super::client::{Counter, Registry, Reply};
 use super::error::{LookupError, from_error_body};
 use super::manifest::{ListBody, is_sha256_digest, sha256_digest};
 use super::mirrors::places;
-use super::resolver::Inner;
+use super::resolver::{Inner, integrity};
 use super::{Lookup, Outcome, Resolver};
 
 /// What a digest names, read from its registry.
@@ -105,20 +105,25 @@ impl Resolver {
             match self.resolve(lookup).await.outcome {
                 Outcome::Found { image, .. } => image,
                 Outcome::Failed { message, .. } => return Err(message),
-                Outcome::Skipped { why } => return Err(why),
+                Outcome::Inconclusive { cause, fix } => return Err(format!("{cause} ({fix})")),
             }
         };
         let failed = |err: LookupError| match err.into_outcome(&lookup.display) {
             Outcome::Failed { message, .. } => message,
             Outcome::Found { image, .. } => image,
-            Outcome::Skipped { why } => why,
+            Outcome::Inconclusive { cause, fix } => format!("{cause} ({fix})"),
         };
         if !is_sha256_digest(&digest) {
-            return Err(failed(LookupError::other("invalid checksum digest format")));
+            return Err(failed(LookupError::registry(
+                "invalid checksum digest format",
+            )));
         }
         let inner = &self.inner;
         let count = Counter::default();
-        let mut failure = LookupError::other("no registry to contact");
+        let mut failure = LookupError::inconclusive(
+            "no registry to contact",
+            "check the mirror configuration: no place serves this reference",
+        );
         for place in places(&inner.mirrors, &lookup.registry, &lookup.repository, true) {
             let insecure = lookup.insecure || inner.insecure_registries.contains(&place.registry);
             let registry = inner.registry(&place.registry, insecure);
@@ -177,13 +182,13 @@ impl Inner {
             ));
         }
         let manifest: ImageManifest = serde_json::from_slice(body).map_err(|err| {
-            LookupError::Other(format!(
+            LookupError::registry(format!(
                 "unable to read the manifest {digest} as an image manifest (schema 2 or OCI): {err}"
             ))
         })?;
         let config_digest = manifest.config.digest;
         if !is_sha256_digest(&config_digest) {
-            return Err(LookupError::Other(format!(
+            return Err(LookupError::registry(format!(
                 "the manifest {digest} names an invalid config digest {config_digest:?}"
             )));
         }
@@ -192,7 +197,7 @@ impl Inner {
             .await?;
         verified(&blob, &config_digest)?;
         let config: ImageConfig = serde_json::from_slice(&blob.body).map_err(|err| {
-            LookupError::Other(format!(
+            LookupError::registry(format!(
                 "unable to read the image config {config_digest}: {err}"
             ))
         })?;
@@ -219,9 +224,7 @@ fn verified(reply: &Reply, digest: &str) -> Result<(), LookupError> {
     }
     let actual = sha256_digest(&reply.body);
     if actual != digest {
-        return Err(LookupError::Other(format!(
-            "content integrity error: the content retrieved with digest {digest} does not match the digest calculated from the content {actual}"
-        )));
+        return Err(integrity("content", digest, &actual));
     }
     Ok(())
 }

@@ -133,8 +133,9 @@ pub enum Outcome {
         /// OpenShift's exact condition message.
         message: String,
     },
-    /// Not attempted, e.g. the registry's pull quota ran low.
-    Skipped { why: String },
+    /// Nothing was learnt about the tag (the network, a quota, a digest that does not verify, …):
+    /// never recorded. `cause` names each place asked; `fix` says what the user can do.
+    Inconclusive { cause: String, fix: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 
 use super::client::{Counter, Http, Registry, Reply};
 use super::credentials::Credentials;
-use super::error::{LookupError, from_error_body};
+use super::error::{FIX_RETRY_LATER, LookupError, from_error_body};
 use super::manifest::{self, choose_child, is_list, is_sha256_digest, sha256_digest};
 use super::mirrors::{MirrorRule, places};
 use super::retry::{RetryPolicy, retryable_status};
@@ -156,9 +156,15 @@ impl Resolver {
         }
         let mut answers = Vec::with_capacity(tasks.len());
         for task in tasks {
-            answers.push(task.await.unwrap_or_else(|err| LookupResult {
-                outcome: LookupError::other(format!("lookup aborted: {err}")).into_outcome(""),
-                requests: 0,
+            answers.push(task.await.unwrap_or_else(|err| {
+                LookupResult {
+                    outcome: LookupError::inconclusive(
+                        format!("lookup aborted: {err}"),
+                        "an internal task failed; run again",
+                    )
+                    .into_outcome(""),
+                    requests: 0,
+                }
             }));
         }
         let mut seen = vec![false; answers.len()];
@@ -201,26 +207,29 @@ impl Inner {
 
     async fn resolve(&self, lookup: &Lookup) -> LookupResult {
         let count = Counter::default();
-        let mut failure: Option<LookupError> = None;
-        let mut skipped: Option<String> = None;
         let by_digest = lookup.by_digest();
         if by_digest && !is_sha256_digest(&lookup.reference) {
             return LookupResult {
-                outcome: LookupError::other("invalid checksum digest format")
+                outcome: LookupError::registry("invalid checksum digest format")
                     .into_outcome(&lookup.display),
                 requests: 0,
             };
         }
-        for place in places(
+        let places = places(
             &self.mirrors,
             &lookup.registry,
             &lookup.repository,
             by_digest,
-        ) {
+        );
+        // Every place asked and what it said, so a failure names them all.
+        let mut attempts: Vec<(String, LookupError)> = Vec::new();
+        for place in &places {
+            let name = format!("{}/{}", place.registry, place.repository);
             let insecure = lookup.insecure || self.insecure_registries.contains(&place.registry);
             let registry = self.registry(&place.registry, insecure);
             if let Some(why) = registry.quota.exhausted(registry.host()) {
-                skipped.get_or_insert(why);
+                let fix = "wait for the quota to reset, or log in to the registry to raise it";
+                attempts.push((name, LookupError::inconclusive(why, fix)));
                 continue;
             }
             // Registry permit first: waiting for a busy registry must not hold a global slot.
@@ -231,33 +240,29 @@ impl Inner {
                 .await
             {
                 Ok((image, media_type)) => {
-                    let mirror = place
-                        .mirror
-                        .then(|| format!("{}/{}", place.registry, place.repository));
                     return LookupResult {
                         outcome: Outcome::Found {
                             image,
                             media_type,
-                            mirror,
+                            mirror: place.mirror.then_some(name),
                         },
                         requests: count.get(),
                     };
                 }
                 Err(err) => {
-                    tracing::debug!(host = %place.registry, repository = %place.repository, ?err, "lookup failed");
-                    failure = Some(err);
+                    tracing::debug!(place = %name, ?err, "lookup failed");
+                    attempts.push((name, err));
                 }
             }
         }
-        let outcome = match (failure, skipped) {
-            (Some(err), _) => err.into_outcome(&lookup.display),
-            (None, Some(why)) => Outcome::Skipped { why },
-            (None, None) => {
-                LookupError::other("no registry to contact").into_outcome(&lookup.display)
-            }
-        };
+        let skipped_source = places.iter().all(|p| p.mirror).then(|| {
+            format!(
+                "source {}/{} not contacted: NeverContactSource",
+                lookup.registry, lookup.repository
+            )
+        });
         LookupResult {
-            outcome,
+            outcome: conclude(attempts, skipped_source).into_outcome(&lookup.display),
             requests: count.get(),
         }
     }
@@ -284,7 +289,7 @@ impl Inner {
                 {
                     Some(digest) => {
                         if lookup.by_digest() && digest != lookup.reference {
-                            return Err(integrity(&lookup.reference, digest));
+                            return Err(integrity("manifest", &lookup.reference, digest));
                         }
                         if !(lookup.mode == ImportMode::Legacy && is_list(&media_type)) {
                             return Ok((digest.to_owned(), media_type));
@@ -306,9 +311,10 @@ impl Inner {
             }
             // A 429 or 5xx that outlived its retries stays a HEAD: a GET would count against the quota.
             status if retryable_status(status) => {
-                return Err(LookupError::other(format!(
-                    "unexpected status code {status}"
-                )));
+                return Err(LookupError::inconclusive(
+                    format!("unexpected status code {status}"),
+                    FIX_RETRY_LATER,
+                ));
             }
             // In a repository known to exist, a 404 is a missing manifest.
             404 if registry.knows_repository(repository) => {
@@ -345,7 +351,7 @@ impl Inner {
             .filter(|d| is_sha256_digest(d));
         for want in expected.into_iter().chain(announced) {
             if want != actual {
-                return Err(integrity(want, &actual));
+                return Err(integrity("manifest", want, &actual));
             }
         }
         let media_type = content_type(reply);
@@ -357,18 +363,54 @@ impl Inner {
                 .into_iter()
                 .chain([&self.platform, &amd64])
                 .collect();
-            return choose_child(&reply.body, &order).map_err(LookupError::Other);
+            return choose_child(&reply.body, &order).map_err(LookupError::Registry);
         }
         Ok((actual, media_type))
     }
+}
+
+/// The failure of a lookup from what each place said. One inconclusive place makes the whole lookup
+/// inconclusive (another place might have had the tag), and its message then names every place
+/// asked. Otherwise the importer records what the last place, the source when it was asked, said.
+fn conclude(
+    mut attempts: Vec<(String, LookupError)>,
+    skipped_source: Option<String>,
+) -> LookupError {
+    let several = attempts.len() > 1 || skipped_source.is_some();
+    let inconclusive = attempts.iter().any(|(_, err)| !err.recorded());
+    if !inconclusive || !several {
+        return match attempts.pop() {
+            Some((_, err)) => err,
+            None => LookupError::inconclusive(
+                skipped_source.unwrap_or_else(|| "no registry to contact".into()),
+                "check the mirror configuration: no place serves this reference",
+            ),
+        };
+    }
+    let mut fix = String::new();
+    let mut places: Vec<String> = Vec::new();
+    for (name, err) in &attempts {
+        places.push(format!("{name}: {}", err.short()));
+        if let LookupError::Inconclusive { fix: f, .. } = err
+            && fix.is_empty()
+        {
+            fix = f.clone();
+        }
+    }
+    places.extend(skipped_source);
+    LookupError::inconclusive(places.join("; "), fix)
 }
 
 fn content_type(reply: &Reply) -> String {
     manifest::essence(reply.header("content-type").unwrap_or("")).to_owned()
 }
 
-fn integrity(want: &str, actual: &str) -> LookupError {
-    LookupError::Other(format!(
-        "content integrity error: the manifest retrieved with digest {want} does not match the digest calculated from the content {actual}"
-    ))
+/// A body that does not hash to its digest: a fault between us and the image, never recorded.
+pub(super) fn integrity(what: &str, want: &str, actual: &str) -> LookupError {
+    LookupError::inconclusive(
+        format!(
+            "content integrity error: the {what} retrieved with digest {want} does not match the digest calculated from the content {actual}"
+        ),
+        "the registry or a proxy altered the answer; nothing was recorded: run again, and tell the registry's operator if it persists",
+    )
 }

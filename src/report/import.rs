@@ -6,9 +6,9 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::display_path;
-use crate::import::{Outcome, TagLine};
-use crate::reconcile::TagResult;
+use crate::import::{Outcome, TagLine, TagOutcome};
 use crate::repo::Repo;
+use crate::sanitize;
 
 /// Totals over the reported tags.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub struct Summary {
     pub updated: usize,
     pub unchanged: usize,
     pub failed: usize,
+    /// Of `failed`, those whose failure is not written (it said nothing about the tag).
+    pub not_recorded: usize,
     pub skipped: usize,
     pub requests: u64,
 }
@@ -29,34 +31,37 @@ impl Summary {
             ..Summary::default()
         };
         for line in lines {
-            match result_name(line) {
-                "updated" => s.updated += 1,
-                "unchanged" => s.unchanged += 1,
-                "failed" => s.failed += 1,
-                _ => s.skipped += 1,
+            match &line.outcome {
+                TagOutcome::Updated => s.updated += 1,
+                TagOutcome::Unchanged => s.unchanged += 1,
+                TagOutcome::FailedRecorded { .. } => s.failed += 1,
+                TagOutcome::FailedNotRecorded { .. } => {
+                    s.failed += 1;
+                    s.not_recorded += 1;
+                }
+                TagOutcome::Skipped { .. } => s.skipped += 1,
             }
         }
         s
     }
 }
 
-/// `updated | unchanged | failed | skipped` (a pin alone counts as an update).
-pub fn result_name(line: &TagLine) -> &'static str {
-    match &line.result {
-        TagResult::Updated => "updated",
-        TagResult::Unchanged if line.pinned.is_some() => "updated",
-        TagResult::Unchanged => "unchanged",
-        TagResult::Failed { .. } | TagResult::Error { .. } => "failed",
-        TagResult::Skipped { .. } => "skipped",
+/// `1 tag`, `2 tags`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
-fn reason_and_message(result: &TagResult) -> (&str, &str) {
-    match result {
-        TagResult::Failed { reason, message } => (reason, message),
-        TagResult::Error { message } => ("Invalid", message),
-        TagResult::Skipped { why } => ("", why),
-        TagResult::Updated | TagResult::Unchanged => ("", ""),
+/// The report's `reason`, `message` and `fix` of a tag.
+fn reason_message_fix(outcome: &TagOutcome) -> (&str, &str, &str) {
+    match outcome {
+        TagOutcome::FailedRecorded { reason, message } => (reason, message, ""),
+        TagOutcome::FailedNotRecorded { cause, fix } => ("", cause, fix),
+        TagOutcome::Skipped { why } => ("", why, ""),
+        TagOutcome::Updated | TagOutcome::Unchanged => ("", "", ""),
     }
 }
 
@@ -74,14 +79,21 @@ pub fn json(repo: &Repo, outcome: &Outcome, lines: &[TagLine], diff: Option<&str
     let imports: Vec<Value> = lines
         .iter()
         .map(|line| {
-            let (reason, message) = reason_and_message(&line.result);
+            let (reason, message, fix) = reason_message_fix(&line.outcome);
+            let recorded = match &line.outcome {
+                TagOutcome::FailedRecorded { .. } => Some(true),
+                TagOutcome::FailedNotRecorded { .. } => Some(false),
+                _ => None,
+            };
             let after = line.after.as_ref();
             json!({
                 "file": display_path(repo.path_of(line.stream)),
                 "stream": stream_name(repo, line.stream),
                 "tag": line.tag,
                 "from": line.from,
-                "result": result_name(line),
+                "result": line.outcome.name(),
+                "recorded": recorded,
+                "fix": fix,
                 "image": after.map(|e| e.image.as_str()),
                 "dockerImageReference": after.map(|e| e.docker_image_reference.as_str()),
                 "previousImage": line.before.as_ref().map(|e| e.image.as_str()),
@@ -101,6 +113,7 @@ pub fn json(repo: &Repo, outcome: &Outcome, lines: &[TagLine], diff: Option<&str
             "updated": s.updated,
             "unchanged": s.unchanged,
             "failed": s.failed,
+            "notRecorded": s.not_recorded,
             "skipped": s.skipped,
             "lookups": outcome.plan.lookups.len(),
             "requests": s.requests,
@@ -116,52 +129,103 @@ pub fn json(repo: &Repo, outcome: &Outcome, lines: &[TagLine], diff: Option<&str
 /// Short digest for people: `sha256:0123456789ab`.
 fn short(image: &str) -> String {
     match image.split_once(':') {
-        Some((algo, hex)) => format!("{algo}:{}", &hex[..hex.len().min(12)]),
+        // `image` may come from a hand-edited file: cut by characters, never inside one.
+        Some((algo, hex)) => format!("{algo}:{}", hex.chars().take(12).collect::<String>()),
         None => image.to_string(),
     }
 }
 
-pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], verbose: bool) -> String {
+/// What `human` reports, and how.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HumanOptions {
+    /// `-v`: unchanged tags too.
+    pub verbose: bool,
+    /// `-q`: failures and nothing else (a failure is never hidden).
+    pub quiet: bool,
+    /// `--check`/`--diff`: nothing is written, so updates are what *would* happen.
+    pub dry_run: bool,
+}
+
+/// One line per updated, failed or skipped tag (unchanged with `-v`), then the totals.
+pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], options: HumanOptions) -> String {
     let mut out = String::new();
     for line in lines {
-        let result = result_name(line);
-        if result == "unchanged" && !verbose {
+        let shown = match line.outcome {
+            TagOutcome::Unchanged => options.verbose && !options.quiet,
+            TagOutcome::FailedRecorded { .. } | TagOutcome::FailedNotRecorded { .. } => true,
+            // What `--check` would change is its finding: shown even with `-q`.
+            TagOutcome::Updated => !options.quiet || options.dry_run,
+            TagOutcome::Skipped { .. } => !options.quiet,
+        };
+        if !shown {
             continue;
         }
-        let name = format!("{}:{}", stream_name(repo, line.stream), line.tag);
-        let detail = match &line.result {
-            TagResult::Failed { reason, message } => format!("{reason}: {message}"),
-            TagResult::Error { message } => message.clone(),
-            TagResult::Skipped { why } => why.clone(),
-            TagResult::Updated | TagResult::Unchanged => {
-                let before = line
-                    .before
-                    .as_ref()
-                    .map_or("(none)".to_string(), |e| short(&e.image));
-                let after = line
-                    .after
-                    .as_ref()
-                    .map_or("(none)".to_string(), |e| short(&e.image));
-                if before == after {
-                    after
-                } else {
-                    format!("{before} -> {after}")
-                }
+        let name = format!(
+            "{}: {}:{}",
+            display_path(repo.path_of(line.stream)),
+            stream_name(repo, line.stream),
+            line.tag
+        );
+        let (label, detail) = match &line.outcome {
+            TagOutcome::FailedRecorded { reason, message } => (
+                "failed",
+                format!("{reason}: {message} (recorded in status)"),
+            ),
+            TagOutcome::FailedNotRecorded { cause, fix } => (
+                "failed",
+                format!("{cause}\n             not recorded; {fix}"),
+            ),
+            TagOutcome::Skipped { why } => ("skipped", why.clone()),
+            TagOutcome::Updated | TagOutcome::Unchanged => {
+                let label = match (&line.outcome, options.dry_run) {
+                    (TagOutcome::Unchanged, _) => "unchanged",
+                    (_, true) => "would update",
+                    (_, false) => "updated",
+                };
+                let before = line.before.as_ref().map(|e| e.image.as_str());
+                let after = line.after.as_ref().map(|e| e.image.as_str());
+                // The new digest in full: it is what a reviewer compares with the registry.
+                let detail = match (before, after, &line.pinned) {
+                    (_, _, Some(pin)) => format!("from.name pinned to {pin}"),
+                    (Some(b), Some(a), _) if b != a => format!("moved from {} to {a}", short(b)),
+                    (None, Some(a), _) => format!("no status yet; points at {a}"),
+                    (_, Some(a), _) => a.to_owned(),
+                    (_, None, _) => "(no image)".to_owned(),
+                };
+                (label, detail)
             }
         };
-        let _ = writeln!(out, "{result:<9} {name}  {}  {detail}", line.from);
+        let _ = writeln!(
+            out,
+            "{label:<12} {}  {}  {}",
+            sanitize::line(&name),
+            sanitize::line(&line.from),
+            sanitize::multiline(&detail)
+        );
+    }
+    if options.quiet {
+        return out;
     }
     let s = Summary::of(lines, outcome);
+    let updated = if options.dry_run {
+        "would update"
+    } else {
+        "updated"
+    };
+    let failed = if s.not_recorded > 0 {
+        format!("{} failed ({} not recorded)", s.failed, s.not_recorded)
+    } else {
+        format!("{} failed", s.failed)
+    };
     let _ = writeln!(
         out,
-        "{} tags: {} updated, {} unchanged, {} failed, {} skipped; {} lookups, {} requests in {:.2}s",
-        s.tags,
+        "{}: {} {updated}, {} unchanged, {failed}, {} skipped; {}, {} in {:.2}s",
+        count(s.tags, "tag"),
         s.updated,
         s.unchanged,
-        s.failed,
         s.skipped,
-        outcome.plan.lookups.len(),
-        s.requests,
+        count(outcome.plan.lookups.len(), "lookup"),
+        count(usize::try_from(s.requests).unwrap_or(usize::MAX), "request"),
         outcome.seconds
     );
     out
@@ -173,12 +237,16 @@ pub fn markdown(repo: &Repo, outcome: &Outcome, lines: &[TagLine]) -> String {
     let mut out = String::from("## streamlock import\n\n");
     let _ = writeln!(
         out,
-        "{} tags checked: **{} updated**, {} unchanged, {} failed, {} skipped.\n",
-        s.tags, s.updated, s.unchanged, s.failed, s.skipped
+        "{} checked: **{} updated**, {} unchanged, {} failed, {} skipped.\n",
+        count(s.tags, "tag"),
+        s.updated,
+        s.unchanged,
+        s.failed,
+        s.skipped
     );
     let moved: Vec<&TagLine> = lines
         .iter()
-        .filter(|l| result_name(l) == "updated")
+        .filter(|l| l.outcome == TagOutcome::Updated)
         .collect();
     if !moved.is_empty() {
         out.push_str("| stream | tag | from | image |\n|---|---|---|---|\n");
@@ -201,21 +269,26 @@ pub fn markdown(repo: &Repo, outcome: &Outcome, lines: &[TagLine]) -> String {
         }
         out.push('\n');
     }
-    let failed: Vec<&TagLine> = lines
-        .iter()
-        .filter(|l| result_name(l) == "failed")
-        .collect();
+    let failed: Vec<&TagLine> = lines.iter().filter(|l| l.outcome.failed()).collect();
     if !failed.is_empty() {
         out.push_str("### Failed\n\n");
         for line in failed {
-            let (reason, message) = reason_and_message(&line.result);
+            let detail = match &line.outcome {
+                TagOutcome::FailedRecorded { reason, message } => {
+                    format!("{reason}: {message} (recorded in status)")
+                }
+                TagOutcome::FailedNotRecorded { cause, fix } => {
+                    format!("{cause} (not recorded; {fix})")
+                }
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "- **{}:{}** (`{}`): {reason}: {}",
+                "- **{}:{}** (`{}`): {}",
                 cell(&stream_name(repo, line.stream)),
                 cell(&line.tag),
                 cell(&line.from),
-                cell(message)
+                cell(&detail)
             );
         }
         out.push('\n');

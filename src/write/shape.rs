@@ -16,13 +16,14 @@ pub(crate) enum StrKind {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Shape {
     Null,
+    Bool(bool),
     Int(i64),
     Str(String, StrKind),
     Map(Vec<(&'static str, Shape)>),
     Seq(Vec<Shape>),
 }
 
-fn text(s: &str) -> Shape {
+pub(crate) fn text(s: &str) -> Shape {
     Shape::Str(s.to_string(), StrKind::Text)
 }
 

@@ -26,6 +26,7 @@ pub fn stream(namespace: &str, name: &str, tags: Vec<SpecTag>) -> Stream {
             ..StreamSpec::default()
         },
         status: None,
+        base: None,
     }
 }
 

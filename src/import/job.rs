@@ -1,0 +1,142 @@
+//! The import use case, start to end: plan and resolve ([`super::run`]), reconcile, the file changes
+//! it comes to, and (for `--write`/`--status-dir`) the one transaction that writes them. The command
+//! only parses arguments and prints what this returns.
+
+use std::path::{Path, PathBuf};
+
+use super::apply::{self, FileChange};
+use super::{Options, Outcome, TagLine, resolve};
+use crate::registry::Resolver;
+use crate::repo::Repo;
+use crate::write::TransactionError;
+
+/// What the run does with its result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// `--write`: status spliced into the manifests.
+    Write,
+    /// `--status-dir DIR`: one status file per stream.
+    StatusDir(PathBuf),
+    /// `--diff`: the unified diff of what `--write` would do.
+    Diff,
+    /// `--check`: fail when anything would change.
+    Check,
+}
+
+impl Action {
+    /// Whether files are written.
+    pub fn writes(&self) -> bool {
+        matches!(self, Action::Write | Action::StatusDir(_))
+    }
+
+    fn status_dir(&self) -> Option<&Path> {
+        match self {
+            Action::StatusDir(dir) => Some(dir),
+            _ => None,
+        }
+    }
+}
+
+/// Where lookups are answered.
+pub enum Source<'r> {
+    /// `--offline`: nothing is looked up.
+    Offline,
+    /// The registries, through this engine; `progress` shows a bar on stderr.
+    Registries {
+        resolver: &'r Resolver,
+        progress: bool,
+    },
+}
+
+/// Everything one import run decided and did.
+#[derive(Debug)]
+pub struct Job {
+    pub outcome: Outcome,
+    /// One per reported tag, with its typed [`super::TagOutcome`].
+    pub lines: Vec<TagLine>,
+    /// Files whose content changes (written already when the action writes).
+    pub changes: Vec<FileChange>,
+    /// Files that could not be edited safely (`path:line: why`); left as they are.
+    pub refused: Vec<String>,
+    /// Files written.
+    pub written: Vec<PathBuf>,
+}
+
+impl Job {
+    /// Whether the run has something to report (exit 1): a failed tag, a refused edit, or with
+    /// `--check` anything that would change.
+    pub fn has_findings(&self, action: &Action) -> bool {
+        self.lines.iter().any(|l| l.outcome.failed())
+            || !self.refused.is_empty()
+            || (*action == Action::Check && !self.changes.is_empty())
+    }
+
+    /// The unified diff of every change.
+    pub fn diff(&self) -> String {
+        self.changes.iter().map(FileChange::diff).collect()
+    }
+}
+
+/// Why a run could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("cannot start the network runtime: {0}")]
+    Runtime(String),
+    #[error("{source}; {}", written_note(.source))]
+    Write { source: TransactionError },
+}
+
+fn written_note(e: &TransactionError) -> String {
+    let done: Vec<String> = e
+        .written()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    if done.is_empty() {
+        "no file was changed".into()
+    } else {
+        format!("these files could not be put back: {}", done.join(", "))
+    }
+}
+
+/// Runs one import over `repo` (already holding any `--status-dir` status).
+pub fn execute(
+    repo: &Repo,
+    options: &Options,
+    source: Source<'_>,
+    action: &Action,
+) -> Result<Job, JobError> {
+    let outcome = match source {
+        Source::Offline => super::run(repo, options, resolve::offline),
+        Source::Registries { resolver, progress } => {
+            let mut failure = None;
+            let outcome = super::run(repo, options, |lookups| {
+                resolve::online(lookups, resolver, progress).unwrap_or_else(|e| {
+                    failure = Some(e);
+                    resolve::offline(lookups)
+                })
+            });
+            if let Some(e) = failure {
+                return Err(JobError::Runtime(e));
+            }
+            outcome
+        }
+    };
+    let (changes, refused) = match action.status_dir() {
+        Some(dir) => apply::status_dir_changes(repo, &outcome, dir),
+        None => apply::manifest_changes(repo, &outcome),
+    };
+    let written = if action.writes() {
+        apply::commit(&changes).map_err(|source| JobError::Write { source })?
+    } else {
+        Vec::new()
+    };
+    let lines = outcome.lines(repo);
+    Ok(Job {
+        outcome,
+        lines,
+        changes,
+        refused,
+        written,
+    })
+}
