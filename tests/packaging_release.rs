@@ -74,28 +74,27 @@ fn release_check_accepts_only_a_tag_every_file_agrees_with() {
     // The repository as it is: the section is not dated yet.
     refused(&root(), &format!("v{VERSION}"), "has no release date");
 
-    let tree = release_tree();
-    edit(
-        &tree.path().join("packaging/pre-commit/pyproject.toml"),
-        &format!("streamlock=={VERSION}"),
-        "streamlock==0.0.1",
-    );
-    refused(
-        tree.path(),
-        &format!("v{VERSION}"),
-        "has '0.0.1' where the tag has",
-    );
-    let tree = release_tree();
-    edit(
-        &tree.path().join("Cargo.lock"),
-        &format!("name = \"streamlock\"\nversion = \"{VERSION}\""),
-        "name = \"streamlock\"\nversion = \"0.0.1\"",
-    );
-    refused(
-        tree.path(),
-        &format!("v{VERSION}"),
-        "Cargo.lock has streamlock 0.0.1",
-    );
+    // One file out of step with the tag at a time.
+    let pin = format!("streamlock=={VERSION}");
+    let locked = format!("name = \"streamlock\"\nversion = \"{VERSION}\"");
+    for (file, from, to, says) in [
+        (
+            "packaging/pre-commit/pyproject.toml",
+            pin.as_str(),
+            "streamlock==0.0.1",
+            "has '0.0.1' where the tag has",
+        ),
+        (
+            "Cargo.lock",
+            locked.as_str(),
+            "name = \"streamlock\"\nversion = \"0.0.1\"",
+            "Cargo.lock has streamlock 0.0.1",
+        ),
+    ] {
+        let tree = release_tree();
+        edit(&tree.path().join(file), from, to);
+        refused(tree.path(), &format!("v{VERSION}"), says);
+    }
 }
 
 #[test]
