@@ -29,11 +29,13 @@ if [ -n "$deps_apt" ]; then
         apt-get update -qq
         # shellcheck disable=SC2086 # a list of package names
         apt-get install -y -qq --no-install-recommends $deps_apt
-        # The package starts a registry on :5000 through its init script; the tests start their own.
-        pkill -f '^/usr/bin/docker-registry serve /etc/docker/registry/config.yml' 2>/dev/null || true
     else
         deps_fail "missing:$deps_apt (Debian: sudo apt-get install$deps_apt)"
     fi
+fi
+# The package starts a registry on :5000 through its init script; the tests start their own.
+if [ "$(id -u)" = 0 ]; then
+    pkill -f '^/usr/bin/docker-registry serve /etc/docker/registry/config.yml' 2>/dev/null || true
 fi
 
 # The validators and tools users' own setups run, from PyPI, one per line.
