@@ -9,7 +9,7 @@ use crate::report::Output;
 #[derive(Debug, Parser)]
 #[command(
     name = "streamlock",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("STREAMLOCK_COMMIT"), ")"),
     about = "Lint, import and pin OpenShift ImageStream manifests in Git",
     long_about = "streamlock finds every ImageStream in a repository, lints it with the API server's own rules, \
                   resolves each tag against its registry to a pinned digest the way OpenShift's importer would, \
