@@ -8,7 +8,7 @@ mod support;
 
 use std::process::Command;
 
-use hooks_support::{Runner, root, run, streamlock, text, write_files};
+use hooks_support::{Runner, commit_all, git, root, run, streamlock, text, write_files};
 use support::images::{Kind, Pusher};
 use support::registry::TestRegistry;
 
@@ -232,6 +232,71 @@ fn check_and_import_against_a_real_registry() {
     assert_eq!(step.code, Some(0), "{}", step.shown);
     assert_eq!(step.output("failed"), "false");
     assert_eq!(step.output("changed"), "false");
+}
+
+#[test]
+fn a_pull_request_check_compares_with_its_base_branch() {
+    let registry = TestRegistry::plain();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    for tag in ["2.4", "2.5"] {
+        runtime.block_on(Pusher::new(&registry).push("shop/frontend", tag, Kind::Schema2));
+    }
+    let stream = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: frontend\n  namespace: shop\n\
+                  spec:\n  tags:\n  - name: stable\n    from:\n      kind: DockerImage\n      \
+                  name: registry.example.com/shop/frontend:2.4\n";
+    let workspace = tempfile::tempdir().expect("temp dir");
+    let dir = workspace.path();
+    git(dir, &["init", "--quiet"]);
+    write_files(dir, &[("apps/frontend.yaml", stream)]);
+    let args = format!(
+        "--mirror registry.example.com={addr}\n--insecure-registry {addr}",
+        addr = registry.addr
+    );
+    let bin = bin();
+    let run_step = |command: &str, base: Option<&str>| {
+        let runner = Runner::new();
+        let mut env = vec![
+            ("STREAMLOCK", bin.as_str()),
+            ("INPUT_COMMAND", command),
+            ("INPUT_PATHS", "apps"),
+            ("INPUT_ARGS", args.as_str()),
+        ];
+        if let Some(base) = base {
+            env.push(("GITHUB_BASE_REF", base));
+        }
+        runner.step("run.sh", dir, &env)
+    };
+    assert_eq!(run_step("import", None).code, Some(0));
+    commit_all(dir, "imported");
+    // The base branch as actions/checkout with fetch-depth: 0 leaves it.
+    git(dir, &["update-ref", "refs/remotes/origin/main", "HEAD"]);
+
+    // The pull request bumps the tag by hand; status still names the same repository.
+    let path = dir.join("apps/frontend.yaml");
+    let edited = std::fs::read_to_string(&path)
+        .expect("read")
+        .replace("frontend:2.4\n", "frontend:2.5\n");
+    std::fs::write(&path, &edited).expect("write");
+    commit_all(dir, "bump");
+
+    let step = run_step("check", Some("main"));
+    assert_eq!(step.code, Some(1), "{}", step.shown);
+    assert_eq!(step.output("changed"), "true", "{}", step.shown);
+    assert!(
+        step.stdout.contains("shop/frontend:stable"),
+        "{}",
+        step.shown
+    );
+
+    // Without the base branch's history the step says so instead of passing silently unaware.
+    let step = run_step("check", Some("release-9"));
+    assert_eq!(step.code, Some(0), "{}", step.shown);
+    assert!(
+        step.shown
+            .contains("::warning title=streamlock action::origin/release-9 is not fetched"),
+        "{}",
+        step.shown
+    );
 }
 
 #[test]
