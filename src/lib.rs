@@ -16,7 +16,7 @@ pub mod plan;
 pub mod reconcile;
 pub mod registry;
 pub mod repo;
-pub mod sanitize;
 pub mod report;
+pub mod sanitize;
 pub mod tag;
 pub mod write;

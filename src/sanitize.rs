@@ -14,7 +14,8 @@ pub const MAX_REMOTE_TEXT: usize = 1024;
 
 /// Whether `c` must not reach an output as itself.
 fn unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
 /// `text` on one line: every control or bidi character (newlines too) escaped.
@@ -62,7 +63,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed() {
-        assert!(matches!(line("docker.io/library/mysql:8"), Cow::Borrowed(_)));
+        assert!(matches!(
+            line("docker.io/library/mysql:8"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

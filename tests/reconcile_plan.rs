@@ -104,14 +104,12 @@ fn default_rule_table() {
 fn observed_generation_includes_the_failure_condition() {
     let mut s = checked(imported(with_generation(docker("t", "r:t"), Some(3)), 2));
     let status = s.status.as_mut().unwrap();
-    status.tags[0]
-        .conditions
-        .push(failed(
-            "NotFound",
-            "dockerimage.image.openshift.io \"docker.io/library/r:t\" not found",
-            3,
-            T0,
-        ));
+    status.tags[0].conditions.push(failed(
+        "NotFound",
+        "dockerimage.image.openshift.io \"docker.io/library/r:t\" not found",
+        3,
+        T0,
+    ));
     assert_eq!(
         why_one(s.clone(), &PlanOptions::default()),
         None,

@@ -77,10 +77,10 @@ pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> 
             .ok()
             .and_then(|r| r.normalized().ok());
         let names = [Some(from.name.as_str()), normalized.as_deref()];
-        let about_this = names
-            .into_iter()
-            .flatten()
-            .any(|name| failure.message.contains(&format!("\"{name}\"")) || failure.message.contains(&format!(" {name}: ")));
+        let about_this = names.into_iter().flatten().any(|name| {
+            failure.message.contains(&format!("\"{name}\""))
+                || failure.message.contains(&format!(" {name}: "))
+        });
         return (!about_this).then(|| Problem::OtherFailure {
             message: failure.message.clone(),
         });

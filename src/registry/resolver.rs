@@ -37,6 +37,9 @@ pub struct Config {
     pub user_agent: String,
     /// Stop a registry's lookups once its `ratelimit-remaining` is at or below this.
     pub quota_floor: u32,
+    /// The whole run's time, from the resolver's creation (`--deadline`): a lookup that has not
+    /// finished by then fails, nothing recorded.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for Config {
@@ -53,6 +56,7 @@ impl Default for Config {
             platform: Platform::linux_amd64(),
             user_agent: concat!("streamlock/", env!("CARGO_PKG_VERSION")).to_owned(),
             quota_floor: 10,
+            deadline: None,
         }
     }
 }
@@ -103,7 +107,7 @@ impl Resolver {
             }
             roots.extend(certs);
         }
-        let http = Http::new(
+        let mut http = Http::new(
             roots,
             config.timeout,
             config.retry,
@@ -111,6 +115,9 @@ impl Resolver {
             config.credentials,
         )
         .map_err(|e| ConfigError::Http(e.to_string()))?;
+        http.run_deadline = config
+            .deadline
+            .map(|length| (std::time::Instant::now() + length, length));
         Ok(Resolver {
             inner: Arc::new(Inner {
                 http,
@@ -156,13 +163,15 @@ impl Resolver {
         }
         let mut answers = Vec::with_capacity(tasks.len());
         for task in tasks {
-            answers.push(task.await.unwrap_or_else(|err| LookupResult {
-                outcome: LookupError::inconclusive(
-                    format!("lookup aborted: {err}"),
-                    "an internal task failed; run again",
-                )
-                .into_outcome(""),
-                requests: 0,
+            answers.push(task.await.unwrap_or_else(|err| {
+                LookupResult {
+                    outcome: LookupError::inconclusive(
+                        format!("lookup aborted: {err}"),
+                        "an internal task failed; run again",
+                    )
+                    .into_outcome(""),
+                    requests: 0,
+                }
             }));
         }
         let mut seen = vec![false; answers.len()];
@@ -196,6 +205,7 @@ impl Inner {
                 Arc::new(Registry::new(
                     host,
                     insecure,
+                    self.insecure_registries.iter().any(|named| named == host),
                     self.per_registry,
                     self.quota_floor,
                 ))
@@ -281,9 +291,10 @@ impl Inner {
             200..=299 => {
                 registry.saw_repository(repository);
                 let media_type = content_type(&head);
+                // A type the importer does not read is judged by its body (below).
                 match head
                     .header("docker-content-digest")
-                    .filter(|d| is_sha256_digest(d))
+                    .filter(|d| is_sha256_digest(d) && manifest::is_known(&media_type))
                 {
                     Some(digest) => {
                         if lookup.by_digest() && digest != lookup.reference {
@@ -299,7 +310,8 @@ impl Inner {
                             .await?;
                         return self.answer_from_body(lookup, &reply, Some(&digest));
                     }
-                    // The registry keeps the digest to itself: it is the hash of the body.
+                    // The registry keeps the digest to itself (it is the hash of the body), or
+                    // claims a type only the body can confirm.
                     None => {
                         registry
                             .manifest(http, Method::GET, repository, &lookup.reference, count)
@@ -352,7 +364,7 @@ impl Inner {
                 return Err(integrity("manifest", want, &actual));
             }
         }
-        let media_type = content_type(reply);
+        let media_type = manifest::check_body(&content_type(reply), &reply.body)?;
         if lookup.mode == ImportMode::Legacy && is_list(&media_type) {
             let amd64 = Platform::linux_amd64();
             // A digest import ignores the tag's preference (IMP:820): control plane's platform, then amd64.
@@ -370,7 +382,10 @@ impl Inner {
 /// The failure of a lookup from what each place said. One inconclusive place makes the whole lookup
 /// inconclusive (another place might have had the tag), and its message then names every place
 /// asked. Otherwise the importer records what the last place, the source when it was asked, said.
-fn conclude(mut attempts: Vec<(String, LookupError)>, skipped_source: Option<String>) -> LookupError {
+fn conclude(
+    mut attempts: Vec<(String, LookupError)>,
+    skipped_source: Option<String>,
+) -> LookupError {
     let several = attempts.len() > 1 || skipped_source.is_some();
     let inconclusive = attempts.iter().any(|(_, err)| !err.recorded());
     if !inconclusive || !several {
@@ -396,7 +411,7 @@ fn conclude(mut attempts: Vec<(String, LookupError)>, skipped_source: Option<Str
     LookupError::inconclusive(places.join("; "), fix)
 }
 
-fn content_type(reply: &Reply) -> String {
+pub(super) fn content_type(reply: &Reply) -> String {
     manifest::essence(reply.header("content-type").unwrap_or("")).to_owned()
 }
 

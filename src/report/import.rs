@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::display_path;
 use crate::import::{Outcome, TagLine, TagOutcome};
-use crate::sanitize;
 use crate::repo::Repo;
+use crate::sanitize;
 
 /// Totals over the reported tags.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -161,13 +161,13 @@ pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], options: HumanOp
         }
         let name = format!("{}:{}", stream_name(repo, line.stream), line.tag);
         let (label, detail) = match &line.outcome {
-            TagOutcome::FailedRecorded { reason, message } => {
-                ("failed", format!("{reason}: {message} (recorded in status)"))
-            }
-            TagOutcome::FailedNotRecorded { cause, fix } => (
+            TagOutcome::FailedRecorded { reason, message } => (
                 "failed",
-                format!("{cause}\n          not recorded; {fix}"),
+                format!("{reason}: {message} (recorded in status)"),
             ),
+            TagOutcome::FailedNotRecorded { cause, fix } => {
+                ("failed", format!("{cause}\n          not recorded; {fix}"))
+            }
             TagOutcome::Skipped { why } => ("skipped", why.clone()),
             TagOutcome::Updated | TagOutcome::Unchanged => {
                 let before = line

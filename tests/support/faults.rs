@@ -48,6 +48,8 @@ pub enum Action {
     Stall,
     /// Announces the whole body, sends only its first half, and closes.
     Truncate(Box<Action>),
+    /// A 200 with these headers and a chunked body that never ends (until the client hangs up).
+    Endless(Vec<(String, String)>),
 }
 
 impl Action {
@@ -176,6 +178,10 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
                 }
                 false
             }
+            Action::Endless(headers) => {
+                let _ = write_endless(&mut stream, &headers).await;
+                false
+            }
             Action::Stall => {
                 tokio::time::sleep(Duration::from_secs(300)).await;
                 false
@@ -247,4 +253,25 @@ async fn write_response(
         bytes.extend_from_slice(body);
     }
     stream.write_all(&bytes).await.is_ok() && stream.flush().await.is_ok()
+}
+
+/// A chunked body of 64 KiB chunks, sent until the client stops reading.
+async fn write_endless(
+    stream: &mut TcpStream,
+    headers: &[(String, String)],
+) -> std::io::Result<()> {
+    let mut head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n".to_owned();
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    let chunk = [b' '; 64 * 1024];
+    loop {
+        stream
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await?;
+        stream.write_all(&chunk).await?;
+        stream.write_all(b"\r\n").await?;
+    }
 }
