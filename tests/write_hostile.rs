@@ -10,37 +10,29 @@ use std::time::{Duration, SystemTime};
 
 use streamlock::write::{Snapshot, Transaction, TransactionError, status_path, write_atomic};
 use support::cli::{run, streamlock, write_stream};
-use support::faults::{Action, FaultServer, Request};
+use support::faults::{Action, Request, ThreadServer};
 use support::images::sha256;
 
 const MANIFEST: &[u8] = br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"#;
 
-/// A registry on loopback that has every tag, served from a thread of its own for the CLI to reach.
-fn registry() -> (String, std::sync::mpsc::Sender<()>) {
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let server = runtime.block_on(FaultServer::start(|r: &Request| match r.path.as_str() {
-            "/v2/" => Action::status(200),
-            _ => Action::manifest(
-                "application/vnd.docker.distribution.manifest.v2+json",
-                MANIFEST,
-                Some(&sha256(MANIFEST)),
-            ),
-        }));
-        addr_tx.send(server.addr.clone()).expect("send");
-        let _ = stop_rx.recv();
-        drop(server);
-    });
-    (addr_rx.recv().expect("address"), stop_tx)
+/// A registry on loopback that has every tag.
+fn registry() -> ThreadServer {
+    ThreadServer::start(|r: &Request| match r.path.as_str() {
+        "/v2/" => Action::status(200),
+        _ => Action::manifest(
+            "application/vnd.docker.distribution.manifest.v2+json",
+            MANIFEST,
+            Some(&sha256(MANIFEST)),
+        ),
+    })
 }
 
 #[cfg(unix)]
 #[test]
 fn links_inside_the_status_directory_are_refused_and_nothing_outside_is_written() {
     use std::os::unix::fs::symlink;
-    let (addr, _stop) = registry();
+    let server = registry();
+    let addr = server.addr.clone();
     let home = tempfile::tempdir().expect("home");
     let root = tempfile::tempdir().expect("root");
     let repo = root.path().join("repo");

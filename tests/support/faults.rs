@@ -135,6 +135,32 @@ impl Drop for FaultServer {
     }
 }
 
+/// A [`FaultServer`] on a runtime of its own, for tests that run the CLI synchronously. Stops when
+/// dropped.
+pub struct ThreadServer {
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl ThreadServer {
+    pub fn start(handler: impl Fn(&Request) -> Action + Send + Sync + 'static) -> Self {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            let server = runtime.block_on(FaultServer::start(handler));
+            addr_tx.send(server.addr.clone()).expect("send");
+            let _ = stopped.recv();
+            drop(server);
+        });
+        ThreadServer {
+            addr: addr_rx.recv().expect("address"),
+            _stop: stop,
+        }
+    }
+}
+
 async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Request>>>) {
     let mut buffer = Vec::new();
     loop {
