@@ -35,14 +35,18 @@ pub struct Repo {
 
 impl Repo {
     /// Loads `paths` in parallel. ImageStreams inside Templates are not imported (their values are
-    /// placeholders until `oc process`).
+    /// placeholders until `oc process`). A file without an importable stream is dropped as soon as it
+    /// is read: only the trees an import may edit stay, against the run's node budget.
     pub fn load(paths: &[PathBuf]) -> Repo {
-        let loaded: Vec<Result<LoadedFile, Unreadable>> =
-            paths.par_iter().map(|path| load_one(path)).collect();
+        let loaded: Vec<Result<Option<LoadedFile>, Unreadable>> = paths
+            .par_iter()
+            .map(|path| load_one(path).map(|file| Some(file).filter(has_streams)))
+            .collect();
         let mut repo = Repo::default();
         for result in loaded {
             match result {
-                Ok(file) => repo.files.push(file),
+                Ok(Some(file)) => repo.files.push(file),
+                Ok(None) => {}
                 Err(problem) => repo.unreadable.push(problem),
             }
         }
@@ -83,6 +87,13 @@ impl Repo {
     pub fn path_of(&self, index: usize) -> &Path {
         &self.files[self.streams[index].file].source.path
     }
+}
+
+/// Whether `file` holds an ImageStream outside a Template.
+fn has_streams(file: &LoadedFile) -> bool {
+    load::find_objects(&file.parsed.documents)
+        .iter()
+        .any(|found| !matches!(found.wrapper, Wrapper::Template(_)))
 }
 
 fn load_one(path: &Path) -> Result<LoadedFile, Unreadable> {

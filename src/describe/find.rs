@@ -44,6 +44,8 @@ impl Repository {
         let mut files = Vec::with_capacity(found.len());
         for path in &found {
             match load::load_file(path, Limits::default()) {
+                // Only files with a stream are kept: the others' trees would only hold memory.
+                Ok(file) if find_objects(&file.parsed.documents).is_empty() => {}
                 Ok(file) => files.push(file),
                 Err(e) => problems.push(format!("{}: {}", display_path(&e.source.path), e.message)),
             }

@@ -1,5 +1,6 @@
 //! Stage 2: a file's bytes → spanned YAML documents → the ImageStream objects inside them.
 
+pub mod budget;
 pub mod node;
 pub mod objects;
 pub mod parse;
