@@ -227,3 +227,47 @@ fn output_that_cannot_be_written_is_a_failure() {
     let status = child.wait().expect("wait");
     assert_ne!(status.code(), Some(2));
 }
+
+#[test]
+fn megabytes_of_registry_text_are_recorded_bounded() {
+    let denied =
+        serde_json::json!({"errors": [{"code": "DENIED", "message": "m".repeat(3 << 20)}]})
+            .to_string();
+    let server = ThreadServer::start(move |r: &Request| match r.path.as_str() {
+        "/v2/" => Action::status(200),
+        _ => Action::json(403, &denied),
+    });
+    let home = tempfile::tempdir().expect("home");
+    let repo = tempfile::tempdir().expect("repo");
+    let from = |tag: &str| format!("{}/team/app:{tag}", server.addr);
+    let file = write_stream(
+        repo.path(),
+        "s",
+        &[("a", &from("a")), ("b", &from("b")), ("c", &from("c"))],
+    );
+    let import = run(streamlock(home.path()).current_dir(repo.path()).args([
+        "import",
+        "--write",
+        "--insecure-registry",
+        &server.addr,
+        "s.yaml",
+    ]));
+    assert_eq!(import.code, Some(1), "{}", import.stderr);
+    let written = fs::read_to_string(&file).expect("read");
+    assert_eq!(
+        written.matches("more characters cut)").count(),
+        3,
+        "{written:.2000}"
+    );
+    assert!(written.len() < 16 << 10, "{} bytes written", written.len());
+    assert!(
+        import.stdout.len() < 16 << 10,
+        "{} bytes printed",
+        import.stdout.len()
+    );
+    // Every later command still reads the file.
+    let lint = run(streamlock(home.path())
+        .current_dir(repo.path())
+        .args(["lint", "s.yaml"]));
+    assert_ne!(lint.code, Some(2), "{}{}", lint.stdout, lint.stderr);
+}

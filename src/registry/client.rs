@@ -13,7 +13,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENT
 use reqwest::{Method, RequestBuilder};
 use tokio::sync::{OnceCell, Semaphore};
 
-use super::auth::{Challenge, Token, TokenCache, parse_challenge};
+use super::auth::{Challenge, Token, TokenCache, parse_challenge, parse_token_answer};
 use super::credentials::{Credential, Credentials};
 use super::error::LookupError;
 use super::manifest;
@@ -419,15 +419,6 @@ impl Registry {
         credential: Option<&Credential>,
         count: &Counter,
     ) -> Result<Token, TokenError> {
-        #[derive(serde::Deserialize)]
-        struct Answer {
-            #[serde(default)]
-            token: Option<String>,
-            #[serde(default)]
-            access_token: Option<String>,
-            #[serde(default)]
-            expires_in: Option<u64>,
-        }
         let mut url = reqwest::Url::parse(realm)
             .map_err(|_| TokenError::Failed(format!("invalid token realm {realm:?}")))?;
         let client = self.client(http);
@@ -494,16 +485,8 @@ impl Registry {
                 )));
             }
         }
-        let answer: Answer = serde_json::from_slice(&reply.body)
-            .map_err(|_| TokenError::Failed("unable to fetch token: unreadable answer".into()))?;
-        let value = answer
-            .token
-            .or(answer.access_token)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                TokenError::Failed("unable to fetch token: no token in answer".into())
-            })?;
-        Ok(Token::new(value, answer.expires_in, false))
+        parse_token_answer(&reply.body)
+            .map_err(|why| TokenError::Failed(format!("unable to fetch token: {why}")))
     }
 
     /// Sends a request, retrying 429/5xx answers and transport failures (timeouts, resets, truncated
