@@ -271,3 +271,36 @@ fn megabytes_of_registry_text_are_recorded_bounded() {
         .args(["lint", "s.yaml"]));
     assert_ne!(lint.code, Some(2), "{}{}", lint.stdout, lint.stderr);
 }
+
+#[test]
+fn a_report_that_cannot_be_written_is_a_failure() {
+    let server = ThreadServer::start(|r: &Request| match r.path.as_str() {
+        "/v2/" => Action::status(200),
+        _ => Action::status(404),
+    });
+    let home = tempfile::tempdir().expect("home");
+    let repo = tempfile::tempdir().expect("repo");
+    write_stream(
+        repo.path(),
+        "s",
+        &[("v1", &format!("{}/team/app:v1", server.addr))],
+    );
+    for flag in ["--report", "--summary"] {
+        let out = run(streamlock(home.path()).current_dir(repo.path()).args([
+            "import",
+            "--check",
+            flag,
+            "/dev/full",
+            "--insecure-registry",
+            &server.addr,
+            "s.yaml",
+        ]));
+        assert_eq!(out.code, Some(2), "{flag}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(&format!("{flag} /dev/full: No space left on device")),
+            "{}",
+            out.stderr
+        );
+    }
+}
