@@ -24,6 +24,18 @@ fn assert_inert(what: &str, text: &str) {
     );
 }
 
+/// A home and a repository holding `s.yaml`, one stream whose tag `v1` imports from `server`.
+fn one_tag_repo(server: &ThreadServer) -> (tempfile::TempDir, tempfile::TempDir) {
+    let home = tempfile::tempdir().expect("home");
+    let repo = tempfile::tempdir().expect("repo");
+    write_stream(
+        repo.path(),
+        "s",
+        &[("v1", &format!("{}/team/app:v1", server.addr))],
+    );
+    (home, repo)
+}
+
 #[test]
 fn registry_text_reaches_the_terminal_escaped() {
     let config = serde_json::json!({
@@ -117,17 +129,8 @@ fn registry_text_reaches_the_terminal_escaped() {
 
 #[test]
 fn an_auth_entry_that_cannot_be_decoded_is_named_never_shown() {
-    let server = ThreadServer::start(|r: &Request| match r.path.as_str() {
-        "/v2/" => Action::status(200),
-        _ => Action::status(404),
-    });
-    let home = tempfile::tempdir().expect("home");
-    let repo = tempfile::tempdir().expect("repo");
-    write_stream(
-        repo.path(),
-        "s",
-        &[("v1", &format!("{}/team/app:v1", server.addr))],
-    );
+    let server = ThreadServer::no_tag();
+    let (home, repo) = one_tag_repo(&server);
     let auth = repo.path().join("auth.json");
     fs::write(
         &auth,
@@ -274,17 +277,8 @@ fn megabytes_of_registry_text_are_recorded_bounded() {
 
 #[test]
 fn a_report_that_cannot_be_written_is_a_failure() {
-    let server = ThreadServer::start(|r: &Request| match r.path.as_str() {
-        "/v2/" => Action::status(200),
-        _ => Action::status(404),
-    });
-    let home = tempfile::tempdir().expect("home");
-    let repo = tempfile::tempdir().expect("repo");
-    write_stream(
-        repo.path(),
-        "s",
-        &[("v1", &format!("{}/team/app:v1", server.addr))],
-    );
+    let server = ThreadServer::no_tag();
+    let (home, repo) = one_tag_repo(&server);
     for flag in ["--report", "--summary"] {
         let out = run(streamlock(home.path()).current_dir(repo.path()).args([
             "import",

@@ -9,29 +9,27 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use streamlock::write::{Snapshot, Transaction, TransactionError, status_path, write_atomic};
-use support::cli::{run, streamlock, write_stream};
-use support::faults::{Action, Request, ThreadServer};
+use support::cli::{Run, run, streamlock, write_stream};
+use support::faults::{MANIFEST, ThreadServer};
 use support::images::sha256;
 
-const MANIFEST: &[u8] = br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"#;
-
-/// A registry on loopback that has every tag.
-fn registry() -> ThreadServer {
-    ThreadServer::start(|r: &Request| match r.path.as_str() {
-        "/v2/" => Action::status(200),
-        _ => Action::manifest(
-            "application/vnd.docker.distribution.manifest.v2+json",
-            MANIFEST,
-            Some(&sha256(MANIFEST)),
-        ),
-    })
+/// `import --status-dir STATUS FILE` in `repo`, against the registry at `addr`.
+fn import_to_status_dir(home: &Path, repo: &Path, addr: &str, status: &str, file: &str) -> Run {
+    run(streamlock(home).current_dir(repo).args([
+        "import",
+        "--status-dir",
+        status,
+        "--insecure-registry",
+        addr,
+        file,
+    ]))
 }
 
 #[cfg(unix)]
 #[test]
 fn links_inside_the_status_directory_are_refused_and_nothing_outside_is_written() {
     use std::os::unix::fs::symlink;
-    let server = registry();
+    let server = ThreadServer::every_tag();
     let addr = server.addr.clone();
     let home = tempfile::tempdir().expect("home");
     let root = tempfile::tempdir().expect("root");
@@ -51,14 +49,7 @@ fn links_inside_the_status_directory_are_refused_and_nothing_outside_is_written(
     // A planted file link, and (below) a planted namespace link.
     symlink("../../../outside/precious.txt", status.join("team/s.yaml")).expect("link");
 
-    let out = run(streamlock(home.path()).current_dir(&repo).args([
-        "import",
-        "--status-dir",
-        "status",
-        "--insecure-registry",
-        &addr,
-        "s.yaml",
-    ]));
+    let out = import_to_status_dir(home.path(), &repo, &addr, "status", "s.yaml");
     assert_ne!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
     assert!(
         out.stderr.contains(
@@ -77,14 +68,7 @@ fn links_inside_the_status_directory_are_refused_and_nothing_outside_is_written(
 
     fs::remove_dir_all(status.join("team")).expect("clear");
     symlink(&outside, status.join("team")).expect("namespace link");
-    let out = run(streamlock(home.path()).current_dir(&repo).args([
-        "import",
-        "--status-dir",
-        "status",
-        "--insecure-registry",
-        &addr,
-        "more/t.yaml",
-    ]));
+    let out = import_to_status_dir(home.path(), &repo, &addr, "status", "more/t.yaml");
     assert_ne!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
     assert!(
         out.stderr.contains("status/team: is a symbolic link"),
@@ -105,14 +89,8 @@ fn links_inside_the_status_directory_are_refused_and_nothing_outside_is_written(
     let named = root.path().join("named-status");
     symlink(&real, &named).expect("named link");
     assert!(status_path(&named, "team", "t").is_ok());
-    let out = run(streamlock(home.path()).current_dir(&repo).args([
-        "import",
-        "--status-dir",
-        named.to_str().expect("utf-8"),
-        "--insecure-registry",
-        &addr,
-        "more/t.yaml",
-    ]));
+    let named = named.to_str().expect("utf-8");
+    let out = import_to_status_dir(home.path(), &repo, &addr, named, "more/t.yaml");
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
     assert!(
         fs::read_to_string(real.join("team/t.yaml")).is_ok_and(|s| s.contains(&sha256(MANIFEST)))

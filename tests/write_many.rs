@@ -7,22 +7,13 @@ use std::process::Command;
 use std::time::Instant;
 
 use support::cli::write_stream;
-use support::faults::{Action, Request, ThreadServer};
+use support::faults::{MANIFEST, ThreadServer};
 use support::images::sha256;
-
-const MANIFEST: &[u8] = br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"#;
 
 #[cfg(unix)]
 #[test]
 fn ten_thousand_changed_files_are_written_under_ulimit_n_1024() {
-    let server = ThreadServer::start(|r: &Request| match r.path.as_str() {
-        "/v2/" => Action::status(200),
-        _ => Action::manifest(
-            "application/vnd.docker.distribution.manifest.v2+json",
-            MANIFEST,
-            Some(&sha256(MANIFEST)),
-        ),
-    });
+    let server = ThreadServer::every_tag();
     let home = tempfile::tempdir().expect("home");
     let repo = tempfile::tempdir().expect("repo");
     let from = format!("{}/team/app:v1", server.addr);

@@ -143,7 +143,30 @@ pub struct ThreadServer {
     _stop: std::sync::mpsc::Sender<()>,
 }
 
+/// A schema 2 manifest as registries serve it (its config is not served).
+pub const MANIFEST: &[u8] = br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"#;
+
 impl ThreadServer {
+    /// A registry that has every tag: each manifest request is answered with [`MANIFEST`].
+    pub fn every_tag() -> Self {
+        ThreadServer::start(|r: &Request| match r.path.as_str() {
+            "/v2/" => Action::status(200),
+            _ => Action::manifest(
+                "application/vnd.docker.distribution.manifest.v2+json",
+                MANIFEST,
+                Some(&super::images::sha256(MANIFEST)),
+            ),
+        })
+    }
+
+    /// A registry that has no tag at all.
+    pub fn no_tag() -> Self {
+        ThreadServer::start(|r: &Request| match r.path.as_str() {
+            "/v2/" => Action::status(200),
+            _ => Action::status(404),
+        })
+    }
+
     pub fn start(handler: impl Fn(&Request) -> Action + Send + Sync + 'static) -> Self {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
