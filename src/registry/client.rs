@@ -547,15 +547,19 @@ impl Registry {
             let wait = http.retry.delay(attempt, retry_after);
             let time_left = http.time_left(count)?;
             if wait >= time_left {
-                let asked = retry_after.map_or(String::new(), |d| {
-                    format!(" (Retry-After: {} s)", d.as_secs())
-                });
-                return Err(Failure::Deadline(format!(
-                    "{} asked to wait {} s before trying again{asked}, past the {}",
-                    self.host,
-                    wait.as_secs(),
-                    http.deadline_name(count)
-                )));
+                let deadline = http.deadline_name(count);
+                return Err(Failure::Deadline(match retry_after {
+                    Some(asked) => format!(
+                        "{} asked to wait {} s before trying again (Retry-After: {} s), past the {deadline}",
+                        self.host,
+                        wait.as_secs(),
+                        asked.as_secs()
+                    ),
+                    None => format!(
+                        "the next try of {} would start after the {deadline}",
+                        self.host
+                    ),
+                }));
             }
             if retry_after.is_some_and(|d| d >= Duration::from_secs(1))
                 && !self.wait_reported.swap(true, Ordering::Relaxed)
@@ -769,13 +773,14 @@ impl Http {
     }
 
     /// Time left before the lookup's or the run's deadline, whichever is first; none left is a failure.
+    /// A deadline past the clock's range (`--timeout` of centuries) is no deadline.
     fn time_left(&self, count: &Counter) -> Result<Duration, Failure> {
         let now = Instant::now();
         let started = *count.started.get_or_init(|| now);
-        let lookup_end = started + self.lookup_budget();
-        let end = match self.run_deadline {
-            Some((run_end, _)) => lookup_end.min(run_end),
-            None => lookup_end,
+        let lookup_end = started.checked_add(self.lookup_budget());
+        let run_end = self.run_deadline.map(|(end, _)| end);
+        let Some(end) = lookup_end.into_iter().chain(run_end).min() else {
+            return Ok(Duration::MAX);
         };
         match end.checked_duration_since(now) {
             Some(left) if !left.is_zero() => Ok(left),
@@ -789,7 +794,7 @@ impl Http {
     /// Which deadline is the nearer one for `count`'s lookup, for messages.
     fn deadline_name(&self, count: &Counter) -> String {
         let lookup = self.lookup_budget();
-        let lookup_end = count.started.get().map(|s| *s + lookup);
+        let lookup_end = count.started.get().and_then(|s| s.checked_add(lookup));
         match self.run_deadline {
             Some((run_end, length)) if lookup_end.is_none_or(|end| run_end <= end) => {
                 format!("run's deadline (--deadline {} s)", length.as_secs())

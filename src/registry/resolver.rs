@@ -115,9 +115,10 @@ impl Resolver {
             config.credentials,
         )
         .map_err(|e| ConfigError::Http(e.to_string()))?;
-        http.run_deadline = config
-            .deadline
-            .map(|length| (std::time::Instant::now() + length, length));
+        http.run_deadline = config.deadline.and_then(|length| {
+            let end = std::time::Instant::now().checked_add(length)?;
+            Some((end, length))
+        });
         Ok(Resolver {
             inner: Arc::new(Inner {
                 http,
