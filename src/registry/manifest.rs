@@ -232,6 +232,36 @@ mod tests {
     }
 
     #[test]
+    fn a_body_is_read_as_the_type_it_is_served_as() {
+        let image = br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:1"},"layers":[]}"#;
+        assert_eq!(check_body(DOCKER_SCHEMA2, image), Ok(DOCKER_SCHEMA2.into()));
+        // No content type: the body's own media type is the claim.
+        assert_eq!(check_body("", image), Ok(DOCKER_SCHEMA2.into()));
+        let schema1 = br#"{"schemaVersion":1,"name":"a","tag":"v1","fsLayers":[]}"#;
+        assert_eq!(
+            check_body("application/json", schema1),
+            Ok("application/json".into())
+        );
+        // Recorded as OpenShift records it, versus never recorded.
+        assert!(check_body("text/plain", image).is_err_and(|e| e.recorded()));
+        for (claimed, body) in [
+            (OCI_INDEX, &image[..]),
+            (DOCKER_SCHEMA2, br#"{"schemaVersion":1}"#),
+            (
+                OCI_MANIFEST,
+                br#"{"schemaVersion":2,"config":{"digest":""},"layers":[]}"#,
+            ),
+            (DOCKER_LIST, b"null"),
+        ] {
+            assert!(
+                !check_body(claimed, body).is_err_and(|e| e.recorded()),
+                "{claimed}"
+            );
+            assert!(check_body(claimed, body).is_err(), "{claimed}");
+        }
+    }
+
+    #[test]
     fn digest_of_body() {
         assert_eq!(
             sha256_digest(b""),
