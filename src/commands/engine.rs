@@ -27,6 +27,7 @@ pub fn registry_config(args: &RegistryArgs) -> Result<registry::Config, String> 
             retries: args.retries,
             ..RetryPolicy::default()
         },
+        deadline: args.deadline.map(Duration::from_secs),
         ca_files: args.ca_file.clone(),
         insecure_registries: args.insecure_registry.clone(),
         credentials,
