@@ -557,3 +557,41 @@ fn the_offline_check_says_one_line_on_success_and_names_the_hook_on_failure() {
         (Some(0), "", "")
     );
 }
+
+#[test]
+fn a_file_that_cannot_be_edited_reports_its_tags_as_not_written() {
+    let checkout = Checkout::new();
+    checkout.push_all();
+    // An anchored status cannot be replaced without changing what the alias shares.
+    let anchored =
+        format!("{APP}status: &shared\n  dockerImageRepository: \"\"\nx-copy: *shared\n");
+    checkout.write("deploy/app.yaml", &anchored);
+    let (out, doc) = checkout.report(&["--write", "deploy/app.yaml"]);
+    assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        checkout.read("deploy/app.yaml"),
+        anchored,
+        "nothing written"
+    );
+    assert!(
+        out.stderr
+            .contains("streamlock: not edited: deploy/app.yaml:"),
+        "{}",
+        out.stderr
+    );
+    for tag in ["stable", "1.0"] {
+        let line = imports(&doc, tag);
+        assert_eq!(line["result"], "failed", "{line:#}");
+        assert_eq!(line["recorded"], false, "{line:#}");
+        assert!(
+            line["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("not written: ")),
+            "{line:#}"
+        );
+    }
+    assert_eq!(
+        doc["summary"]["updated"], 0,
+        "no report claims an update: {doc:#}"
+    );
+}

@@ -7,7 +7,6 @@ use support::faults::{MANIFEST, ThreadServer};
 use support::images::sha256;
 
 #[test]
-#[ignore = "BOM write: fixed by the edit-engine change"]
 fn a_file_with_a_byte_order_mark_is_written_and_keeps_it() {
     let server = ThreadServer::every_tag();
     let home = tempfile::tempdir().expect("home");
