@@ -4,9 +4,8 @@
 //! tags reach securely) has one [`Registry`]: its endpoint after the ping, its bearer tokens, its pull
 //! quota and its concurrency limit. The connection pools live in the two shared `reqwest` clients.
 
-use std::collections::HashSet;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
@@ -116,9 +115,6 @@ pub struct Registry {
     tokens: TokenCache,
     pub quota: Quota,
     pub permits: Semaphore,
-    /// Repositories that answered a manifest in this run: a `404` there can only be a missing
-    /// manifest (`MANIFEST_UNKNOWN`), so no `GET` is needed to read the error code.
-    repositories: Mutex<HashSet<String>>,
 }
 
 /// The authorization a request carried, to tell what a 401 means.
@@ -146,27 +142,7 @@ impl Registry {
             tokens: TokenCache::default(),
             quota: Quota::new(quota_floor),
             permits: Semaphore::new(per_registry.max(1)),
-            repositories: Mutex::default(),
         }
-    }
-
-    /// Records that `repository` exists on this registry.
-    pub fn saw_repository(&self, repository: &str) {
-        let mut seen = self
-            .repositories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if !seen.contains(repository) {
-            seen.insert(repository.to_owned());
-        }
-    }
-
-    /// Whether `repository` answered a manifest earlier in this run.
-    pub fn knows_repository(&self, repository: &str) -> bool {
-        self.repositories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(repository)
     }
 
     pub fn host(&self) -> &str {

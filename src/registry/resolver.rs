@@ -290,7 +290,6 @@ impl Inner {
             .await?;
         let body_reply = match head.status {
             200..=299 => {
-                registry.saw_repository(repository);
                 let media_type = content_type(&head);
                 // A type the importer does not read is judged by its body (below).
                 match head
@@ -327,12 +326,10 @@ impl Inner {
                     FIX_RETRY_LATER,
                 ));
             }
-            // In a repository known to exist, a 404 is a missing manifest.
-            404 if registry.knows_repository(repository) => {
-                return Err(LookupError::ManifestUnknown);
-            }
             // HEAD answers carry no error body; the error code (MANIFEST_UNKNOWN or NAME_UNKNOWN, …)
-            // decides OpenShift's reason, so read it.
+            // decides OpenShift's reason, so read it. Always: knowing the repository from another
+            // lookup would save this GET only when that lookup happened to finish first, and a
+            // report's request counts must not depend on timing.
             _ => {
                 registry
                     .manifest(http, Method::GET, repository, &lookup.reference, count)
