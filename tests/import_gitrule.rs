@@ -595,3 +595,24 @@ fn a_file_that_cannot_be_edited_reports_its_tags_as_not_written() {
         "no report claims an update: {doc:#}"
     );
 }
+
+#[test]
+fn two_runs_over_the_same_state_count_the_same_requests() {
+    let checkout = Checkout::new();
+    // Half the images exist: hits and misses in the same repositories, looked up concurrently.
+    for (repo, tag) in [
+        ("team/app", "stable"),
+        ("team/web", "1.0"),
+        ("team/api", "1.0"),
+    ] {
+        checkout.push(repo, tag, "1");
+    }
+    let counts: Vec<serde_json::Value> = (0..3)
+        .map(|_| {
+            let (_, doc) = checkout.report(&["--check", "--all"]);
+            doc["summary"]["requests"].clone()
+        })
+        .collect();
+    assert!(counts[0].as_u64().is_some_and(|n| n > 0), "{counts:?}");
+    assert!(counts.iter().all(|c| *c == counts[0]), "{counts:?}");
+}
