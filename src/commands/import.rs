@@ -6,11 +6,12 @@ use std::str::FromStr;
 use super::{Exit, print};
 use crate::baseline;
 use crate::cli::{Global, ImportArgs, ImportFormat};
+use crate::cluster::Cluster;
 use crate::import::job::{self, Action, Source};
 use crate::import::{self, Options, apply};
 use crate::plan::{PlanOptions, Selection, TagSelector};
 use crate::reconcile::{ReconcileOptions, check_offline};
-use crate::registry::{self, Platform, Resolver};
+use crate::registry::{self, Resolver};
 use crate::repo::Repo;
 use crate::report::import::HumanOptions;
 use crate::report::{self, import as import_report};
@@ -26,10 +27,13 @@ pub fn run(args: ImportArgs, global: &Global) -> Exit {
 }
 
 fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
-    let (_, mut files) = match super::collect(&args.paths, args.config.as_deref(), &args.exclude) {
-        Ok(found) => found,
-        Err(exit) => return Ok(exit),
-    };
+    let (config, mut files) =
+        match super::collect(&args.paths, args.config.as_deref(), &args.exclude) {
+            Ok(found) => found,
+            Err(exit) => return Ok(exit),
+        };
+    let cluster =
+        Cluster::for_command(&args.cluster, &config, &files).map_err(|e| e.to_string())?;
     // Status files are ImageStreams too; inside the tree they must not be read as manifests.
     if let Some(dir) = args
         .mode
@@ -79,12 +83,14 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
                 .map(|t| TagSelector::from_str(t).map_err(|e| format!("--tag {t:?}: {e}")))
                 .collect::<Result<_, _>>()?,
             follow_pinned_tags: args.pin,
+            default_mode: cluster.import_mode,
         },
         reconcile: ReconcileOptions {
             history: args.history,
         },
         pin: args.pin,
         now: import::now()?,
+        cluster: cluster.clone(),
     };
     let action = if args.mode.write {
         Action::Write
@@ -99,7 +105,7 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
     let source = if args.offline {
         Source::Offline
     } else {
-        resolver = Resolver::new(registry_config(args)?).map_err(|e| e.to_string())?;
+        resolver = Resolver::new(registry_config(args, &cluster)?).map_err(|e| e.to_string())?;
         Source::Registries {
             resolver: &resolver,
             progress: !global.quiet && std::io::stderr().is_terminal(),
@@ -227,21 +233,14 @@ fn check_offline_count(streams: &[crate::plan::Stream]) -> usize {
         .sum()
 }
 
-/// The shared engine configuration with import's concurrency and platform.
-fn registry_config(args: &ImportArgs) -> Result<registry::Config, String> {
-    let platform = Platform::parse(&args.platform).ok_or_else(|| {
-        format!(
-            "--platform {:?}: expected OS/ARCH[/VARIANT], e.g. linux/arm64",
-            args.platform
-        )
-    })?;
+/// The shared engine configuration with import's concurrency.
+fn registry_config(args: &ImportArgs, cluster: &Cluster) -> Result<registry::Config, String> {
     if args.jobs == 0 || args.per_registry == 0 {
         return Err("--jobs and --per-registry must be at least 1".into());
     }
     Ok(registry::Config {
         jobs: args.jobs,
         per_registry: args.per_registry,
-        platform,
-        ..super::engine::registry_config(&args.registry)?
+        ..super::engine::registry_config(&args.registry, cluster)?
     })
 }

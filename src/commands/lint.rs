@@ -2,7 +2,8 @@
 
 use super::{Exit, print, use_color};
 use crate::cli::{FailOn, Global, LintArgs};
-use crate::lint::{self, FileReport, LintOptions, Severity, rules};
+use crate::cluster::{Cluster, ClusterError, LoadError};
+use crate::lint::{self, Diagnostic, FileReport, LintOptions, Severity, file_rules, rules};
 use crate::report::{self, Format, Output};
 
 pub fn run(args: LintArgs, global: &Global) -> Exit {
@@ -13,12 +14,26 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
         Ok(found) => found,
         Err(exit) => return exit,
     };
+    // A malformed cluster object is a finding in its file; the files are then linted for an
+    // unconfigured cluster.
+    let (cluster, cluster_problem) = match Cluster::for_command(&args.cluster, &config, &files) {
+        Ok(cluster) => (cluster, None),
+        Err(LoadError::Placed(e)) => (Cluster::default(), Some(e)),
+        Err(LoadError::Other(message)) => {
+            eprintln!("streamlock: {message}");
+            return Exit::Failure;
+        }
+    };
     let options = LintOptions {
         require_namespace: args.require_namespace,
         templates: args.templates,
+        cluster,
         ..LintOptions::default()
     };
-    let reports = lint::lint_files(&files, &options, &config);
+    let mut reports = lint::lint_files(&files, &options, &config);
+    if let Some(problem) = cluster_problem {
+        add_cluster_problem(&mut reports, problem);
+    }
     if !global.quiet {
         for report in &reports {
             for (template, count) in &report.skipped_templates {
@@ -110,5 +125,31 @@ fn explain(id: &str) -> Exit {
             eprintln!("streamlock: no rule `{id}`; `streamlock lint --explain` lists them");
             Exit::Failure
         }
+    }
+}
+
+/// Reports a malformed cluster object in its file's report (added when the file was not linted).
+fn add_cluster_problem(reports: &mut Vec<FileReport>, problem: ClusterError) {
+    let diagnostic = Diagnostic {
+        rule: &file_rules::FILE_ERROR,
+        severity: Severity::Error,
+        span: problem.span,
+        start: problem.source.position(problem.span.start),
+        end: problem.source.position(problem.span.end),
+        field: String::new(),
+        message: format!("cluster config: {}", problem.message),
+    };
+    match reports.iter_mut().find(|r| r.path == problem.source.path) {
+        Some(report) => {
+            report.diagnostics.push(diagnostic);
+            report.source = problem.source;
+        }
+        None => reports.push(FileReport {
+            path: problem.source.path.clone(),
+            source: problem.source,
+            diagnostics: vec![diagnostic],
+            streams: 0,
+            skipped_templates: Vec::new(),
+        }),
     }
 }

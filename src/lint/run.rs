@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cluster::Cluster;
 use crate::load::{self, Limits, LoadedFile, Position, Source, Span, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
@@ -25,6 +26,8 @@ pub struct LintOptions {
     /// Lint ImageStreams inside Templates too (placeholders are opaque).
     pub templates: bool,
     pub limits: Limits,
+    /// The cluster the files target (its registry whitelist).
+    pub cluster: Cluster,
 }
 
 /// A finding placed in a file.

@@ -28,6 +28,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Extra trusted CA certificates, PEM (`--ca-file`).
     pub ca_files: Vec<PathBuf>,
+    /// Extra trusted CA bundles given as text: (where they come from, PEM).
+    pub ca_bundles: Vec<(String, String)>,
     /// Hosts reached without TLS verification, falling back to plain HTTP (`--insecure-registry`).
     pub insecure_registries: Vec<String>,
     pub credentials: Credentials,
@@ -47,6 +49,7 @@ impl Default for Config {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             ca_files: Vec::new(),
+            ca_bundles: Vec::new(),
             insecure_registries: Vec::new(),
             credentials: Credentials::none(),
             mirrors: Vec::new(),
@@ -61,6 +64,8 @@ impl Default for Config {
 pub enum ConfigError {
     #[error("--ca-file {path}: {why}")]
     CaFile { path: PathBuf, why: String },
+    #[error("{origin}: {why}")]
+    CaBundle { origin: String, why: String },
     #[error("cannot set up HTTP: {0}")]
     Http(String),
 }
@@ -101,6 +106,15 @@ impl Resolver {
             if certs.is_empty() {
                 return Err(ca_error("no PEM certificate in the file".into()));
             }
+            roots.extend(certs);
+        }
+        for (origin, pem) in &config.ca_bundles {
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| {
+                ConfigError::CaBundle {
+                    origin: origin.clone(),
+                    why: e.to_string(),
+                }
+            })?;
             roots.extend(certs);
         }
         let http = Http::new(

@@ -21,6 +21,7 @@ pub mod missing_from_name;
 pub mod object_type;
 pub mod reference_policy;
 pub mod reference_with_policy;
+pub mod registry_not_allowed;
 pub mod scheduled_digest;
 pub mod scheduled_source;
 pub mod server_generation;
@@ -46,6 +47,7 @@ pub static ALL: &[&Rule] = &[
     &reference_policy::RULE,
     &import_mode::RULE,
     &status_reference::RULE,
+    &registry_not_allowed::RULE,
     &unresolved_stream::RULE,
     &broken_alias::RULE,
     &duplicate_tag::RULE,

@@ -1,0 +1,248 @@
+//! The cluster a repository targets: what the API server and its importer know that an ImageStream
+//! file does not say. Read from the cluster's own objects (the `config.openshift.io/v1` `Image`
+//! named `cluster`, mirror sets, the `additionalTrustedCA` ConfigMap), found among the input files or
+//! in the files `--cluster-config` / `.streamlock.yaml`'s `cluster-config:` name, plus the control
+//! plane's platform. Without any of it: an unconfigured cluster (every registry allowed, Legacy
+//! imports, no internal registry, linux/amd64).
+
+pub mod read;
+pub mod whitelist;
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::ClusterArgs;
+use crate::lint::Config;
+use crate::model::spec::ImportMode;
+use crate::model::status::StreamStatus;
+use crate::registry::Platform;
+
+pub use read::ClusterError;
+pub use whitelist::{Transport, Whitelist};
+
+/// Namespace of the ConfigMap `spec.additionalTrustedCA` names.
+pub const CONFIG_NAMESPACE: &str = "openshift-config";
+
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    /// `spec.allowedRegistriesForImport`; `None` when empty (the server then allows every registry).
+    pub whitelist: Option<Whitelist>,
+    /// `status.imageStreamImportMode`, else `spec.imageStreamImportMode`: the mode of tags that set none.
+    pub import_mode: ImportMode,
+    /// `status.internalRegistryHostname`.
+    pub internal_registry: Option<String>,
+    /// The first of `spec.externalRegistryHostnames` then `status.externalRegistryHostnames`.
+    pub external_registry: Option<String>,
+    /// `spec.registrySources.insecureRegistries` / `blockedRegistries`, applied as the importer does
+    /// (see [`Cluster::insecure`], [`Cluster::blocked`]).
+    pub insecure_registries: Vec<String>,
+    pub blocked_registries: Vec<String>,
+    /// PEM bundles of the `additionalTrustedCA` ConfigMap: (`file: ConfigMap NAME`, PEM).
+    pub trusted_ca: Vec<(String, String)>,
+    /// Files holding ImageDigestMirrorSet / ImageTagMirrorSet / ImageContentSourcePolicy objects.
+    pub mirror_files: Vec<PathBuf>,
+    /// The control plane's platform, preferred from a manifest list in Legacy mode.
+    pub platform: Platform,
+    /// Where the Image object was read (`file:line:column`), for messages.
+    pub origin: Option<String>,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            whitelist: None,
+            import_mode: ImportMode::Legacy,
+            internal_registry: None,
+            external_registry: None,
+            insecure_registries: Vec::new(),
+            blocked_registries: Vec::new(),
+            trusted_ca: Vec::new(),
+            mirror_files: Vec::new(),
+            platform: Platform::linux_amd64(),
+            origin: None,
+        }
+    }
+}
+
+/// Why the cluster context could not be read.
+#[derive(Debug)]
+pub enum LoadError {
+    /// A cluster object with something wrong at a place in its file.
+    Placed(ClusterError),
+    Other(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Placed(e) => e.fmt(f),
+            LoadError::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Where the context comes from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Inputs<'a> {
+    /// The files the command works on; searched when `named` is empty.
+    pub files: &'a [PathBuf],
+    /// `--cluster-config` files, else `.streamlock.yaml`'s `cluster-config:` (resolved paths).
+    pub named: &'a [PathBuf],
+    /// `--platform`, else `.streamlock.yaml`'s `platform:`.
+    pub platform: Option<&'a str>,
+}
+
+impl Cluster {
+    /// The context of a command: `--cluster-config` files, else `.streamlock.yaml`'s, else the
+    /// objects among `files`; `--platform`, else `.streamlock.yaml`'s.
+    pub fn for_command(
+        args: &ClusterArgs,
+        config: &Config,
+        files: &[PathBuf],
+    ) -> Result<Cluster, LoadError> {
+        let named = if args.cluster_config.is_empty() {
+            &config.cluster_config
+        } else {
+            &args.cluster_config
+        };
+        Cluster::load(Inputs {
+            files,
+            named,
+            platform: args.platform.as_deref().or(config.platform.as_deref()),
+        })
+    }
+
+    pub fn load(inputs: Inputs<'_>) -> Result<Cluster, LoadError> {
+        let mut cluster = Cluster::default();
+        if let Some(text) = inputs.platform {
+            cluster.platform = Platform::parse(text).ok_or_else(|| {
+                LoadError::Other(format!(
+                    "platform {text:?}: expected OS/ARCH[/VARIANT], e.g. linux/arm64"
+                ))
+            })?;
+        }
+        let explicit = !inputs.named.is_empty();
+        let mut found = Vec::new();
+        for path in if explicit { inputs.named } else { inputs.files } {
+            if !explicit && !candidate(path) {
+                continue;
+            }
+            found.push(read::read(path).map_err(LoadError::Placed)?);
+        }
+        let images: Vec<&read::ImageConfig> = found.iter().flat_map(|f| &f.images).collect();
+        if let [first, second, ..] = images.as_slice() {
+            return Err(LoadError::Other(format!(
+                "two Image objects named `cluster` ({} and {}): name the one this run targets with \
+                 --cluster-config or `cluster-config:` in .streamlock.yaml",
+                first.place, second.place
+            )));
+        }
+        if let Some(image) = images.first() {
+            cluster.apply(image)?;
+        }
+        cluster.mirror_files = found
+            .iter()
+            .filter(|f| f.mirror_sets)
+            .map(|f| f.path.clone())
+            .collect();
+        let ca_name = images
+            .first()
+            .map_or("", |i| i.additional_trusted_ca.as_str());
+        if !ca_name.is_empty() {
+            for file in &found {
+                for (name, bundles) in &file.config_maps {
+                    if name == ca_name {
+                        let label = format!(
+                            "{}: ConfigMap {CONFIG_NAMESPACE}/{name}",
+                            file.path.display()
+                        );
+                        cluster
+                            .trusted_ca
+                            .extend(bundles.iter().map(|pem| (label.clone(), pem.clone())));
+                    }
+                }
+            }
+        }
+        if explicit
+            && found
+                .iter()
+                .all(|f| f.images.is_empty() && !f.mirror_sets && f.config_maps.is_empty())
+        {
+            return Err(LoadError::Other(format!(
+                "cluster config {}: no Image object named `cluster`, mirror set or openshift-config ConfigMap found",
+                inputs
+                    .named
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        Ok(cluster)
+    }
+
+    fn apply(&mut self, image: &read::ImageConfig) -> Result<(), LoadError> {
+        self.origin = Some(image.place.clone());
+        let internal = &image.internal_registry_hostname;
+        self.internal_registry = (!internal.is_empty()).then(|| internal.clone());
+        self.external_registry = image
+            .external_registry_hostnames
+            .iter()
+            .find(|h| !h.is_empty())
+            .cloned();
+        if !image.allowed_registries_for_import.is_empty() {
+            let list = Whitelist::new(
+                &image.allowed_registries_for_import,
+                self.internal_registry.as_deref(),
+            )
+            .map_err(|e| LoadError::Other(format!("{}: {e}", image.place)))?;
+            self.whitelist = Some(list);
+        }
+        if image.import_mode == "PreserveOriginal" {
+            self.import_mode = ImportMode::PreserveOriginal;
+        }
+        self.insecure_registries = image.insecure_registries.clone();
+        self.blocked_registries = image.blocked_registries.clone();
+        Ok(())
+    }
+
+    /// Sets `status.dockerImageRepository` and `publicDockerImageRepository` as the server shows
+    /// them on this cluster; `true` when that changed `status`. Without an internal registry the
+    /// file's values stay (the server's would come from `spec.dockerImageRepository`).
+    pub fn fill_repositories(
+        &self,
+        namespace: &str,
+        name: &str,
+        status: &mut StreamStatus,
+    ) -> bool {
+        let Some(internal) = self.docker_image_repository(namespace, name) else {
+            return false;
+        };
+        let public = self
+            .public_docker_image_repository(namespace, name)
+            .unwrap_or_default();
+        let changed = status.docker_image_repository != internal
+            || status.public_docker_image_repository != public;
+        status.docker_image_repository = internal;
+        status.public_docker_image_repository = public;
+        changed
+    }
+
+    /// `status.dockerImageRepository` of stream `namespace/name` as the server sets it when the
+    /// cluster has an internal registry (openshift-apiserver imagestream/strategy.go,
+    /// `dockerImageRepository`); `None` without one, or for a stream with no namespace.
+    pub fn docker_image_repository(&self, namespace: &str, name: &str) -> Option<String> {
+        let host = self.internal_registry.as_deref()?;
+        (!namespace.is_empty()).then(|| format!("{host}/{namespace}/{name}"))
+    }
+
+    /// `status.publicDockerImageRepository` (strategy.go `publicDockerImageRepository`).
+    pub fn public_docker_image_repository(&self, namespace: &str, name: &str) -> Option<String> {
+        let host = self.external_registry.as_deref()?;
+        (!namespace.is_empty()).then(|| format!("{host}/{namespace}/{name}"))
+    }
+}
+
+/// Whether an input file may hold a cluster object (read again only if it may).
+fn candidate(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| read::may_hold(&bytes))
+}
