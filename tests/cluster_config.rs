@@ -1,0 +1,207 @@
+//! The cluster a repository targets, as users give it: an Image object (`config.openshift.io/v1`,
+//! `cluster`) with mirror sets, named by `--cluster-config`, by `cluster-config:` in
+//! `.streamlock.yaml`, or simply found among the files. Every case runs in all three placements;
+//! lookups go to a real registry on loopback through the cluster's own mirror sets.
+
+mod support;
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use support::images::{Kind, Pusher};
+use support::registry::TestRegistry;
+
+const INTERNAL: &str = "image-registry.openshift-image-registry.svc:5000";
+const EXTERNAL: &str = "default-route-openshift-image-registry.apps.example.com";
+
+/// Where the cluster's objects are.
+#[derive(Clone, Copy, Debug)]
+enum Placement {
+    /// Outside the tree, named by `--cluster-config`.
+    Flag,
+    /// Outside the tree, named by `cluster-config:` in the tree's `.streamlock.yaml`.
+    Config,
+    /// Among the input files.
+    Tree,
+}
+
+const ALL: [Placement; 3] = [Placement::Flag, Placement::Config, Placement::Tree];
+
+struct Setup {
+    dir: tempfile::TempDir,
+    placement: Placement,
+}
+
+impl Setup {
+    /// `repo/` holds `stream` as tools.yaml; the cluster file holds `cluster` (placed as asked).
+    fn new(placement: Placement, stream: &str, cluster: &str) -> Setup {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("repo")).expect("mkdir");
+        std::fs::write(dir.path().join("repo/tools.yaml"), stream).expect("write");
+        let setup = Setup { dir, placement };
+        std::fs::write(setup.cluster_file(), cluster).expect("write");
+        if let Placement::Config = placement {
+            std::fs::write(
+                setup.repo().join(".streamlock.yaml"),
+                "cluster-config:\n  - ../cluster.yaml\n",
+            )
+            .expect("write");
+        }
+        setup
+    }
+
+    fn repo(&self) -> PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    fn cluster_file(&self) -> PathBuf {
+        match self.placement {
+            Placement::Tree => self.repo().join("cluster.yaml"),
+            _ => self.dir.path().join("cluster.yaml"),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = Command::cargo_bin("streamlock").expect("binary");
+        cmd.current_dir(self.repo())
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .env("STREAMLOCK_LOG", "off")
+            .env("NO_COLOR", "1")
+            .env("HOME", self.dir.path())
+            .env_remove("DOCKER_CONFIG")
+            .env_remove("REGISTRY_AUTH_FILE")
+            .env_remove("XDG_RUNTIME_DIR")
+            .args(args);
+        if let Placement::Flag = self.placement {
+            cmd.arg("--cluster-config").arg(self.cluster_file());
+        }
+        cmd.output().expect("run")
+    }
+}
+
+/// An Image object for a cluster with an internal registry and an allow list, importing
+/// PreserveOriginal by default, with `extra` appended (mirror sets).
+fn image_config(insecure: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: registry.example.com\n  registrySources:\n    insecureRegistries:\n    - \"{insecure}\"\n  imageStreamImportMode: Legacy\nstatus:\n  imageStreamImportMode: PreserveOriginal\n  internalRegistryHostname: {INTERNAL}\n  externalRegistryHostnames:\n  - {EXTERNAL}\n---\n{extra}"
+    )
+}
+
+fn text(out: &[u8]) -> String {
+    String::from_utf8_lossy(out).into_owned()
+}
+
+const LINTED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\n  namespace: ci\nspec:\n  tags:\n  - name: ok\n    from:\n      kind: DockerImage\n      name: registry.example.com/team/tool:1\n  - name: other\n    from:\n      kind: DockerImage\n      name: quay.io/team/tool:1\n";
+
+#[test]
+fn lint_reports_registries_the_cluster_does_not_allow() {
+    for placement in ALL {
+        let setup = Setup::new(placement, LINTED, &image_config("127.0.0.1:1", ""));
+        let out = setup.run(&["lint"]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{placement:?}: {stdout}");
+        assert!(
+            stdout.contains(&format!(
+                "Forbidden: registry \"quay.io\" not allowed by whitelist: \"{INTERNAL}\", \"registry.example.com:443\""
+            )),
+            "{placement:?}: {stdout}"
+        );
+        assert!(stdout.contains("registry-not-allowed"), "{stdout}");
+        assert_eq!(
+            stdout.matches("not allowed by whitelist").count(),
+            1,
+            "{stdout}"
+        );
+    }
+    // Without a cluster: every registry is allowed.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("tools.yaml"), LINTED).expect("write");
+    let out = Command::cargo_bin("streamlock")
+        .expect("binary")
+        .current_dir(dir.path())
+        .env("STREAMLOCK_LOG", "off")
+        .arg("lint")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_malformed_image_object_is_reported_with_its_place() {
+    let bad = "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: quay.io\n    insecure: maybe\n";
+    for placement in ALL {
+        let setup = Setup::new(placement, LINTED, bad);
+        let shown = format!("{}:8:15", setup.cluster_file().display());
+        let place = |s: &str| s.contains("cluster.yaml:8:15") || s.contains(&shown);
+        let lint = setup.run(&["lint", "--format", "github"]);
+        let stdout = text(&lint.stdout);
+        assert_eq!(lint.status.code(), Some(1), "{placement:?}: {stdout}");
+        assert!(
+            stdout.contains("spec.allowedRegistriesForImport[].insecure: expected a boolean")
+                && stdout.contains("line=8,col=15"),
+            "{placement:?}: {stdout}"
+        );
+        let import = setup.run(&["import", "--check", "--offline"]);
+        let stderr = text(&import.stderr);
+        assert_eq!(import.status.code(), Some(2), "{placement:?}: {stderr}");
+        assert!(place(&stderr), "{placement:?}: {stderr}");
+    }
+}
+
+const IMPORTED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\n  namespace: ci\nspec:\n  tags:\n  - name: multi\n    from:\n      kind: DockerImage\n      name: registry.example.com/team/multi:1\n    referencePolicy:\n      type: Local\n";
+
+#[test]
+fn import_records_what_this_cluster_would() {
+    let registry = TestRegistry::plain();
+    let mut pusher = Pusher::new(&registry);
+    pusher.seed = "cluster".into();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let list = runtime
+        .block_on(pusher.push("team/multi", "1", Kind::DockerList))
+        .digest;
+    // The cluster's own mirror sets send registry.example.com to loopback; its insecureRegistries
+    // let the plain-HTTP mirror be used.
+    let mirrors =
+        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    for placement in ALL {
+        let setup = Setup::new(placement, IMPORTED, &image_config(&registry.addr, &mirrors));
+        let out = setup.run(&["import", "--write"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{placement:?}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        let written = std::fs::read_to_string(setup.repo().join("tools.yaml")).expect("read");
+        // PreserveOriginal by the cluster's default: the list itself is the image.
+        assert!(
+            written.contains(&format!("image: {list}")),
+            "{placement:?}: {written}"
+        );
+        assert!(
+            written.contains(&format!("dockerImageRepository: {INTERNAL}/ci/tools")),
+            "{placement:?}: {written}"
+        );
+        assert!(
+            written.contains(&format!("publicDockerImageRepository: {EXTERNAL}/ci/tools")),
+            "{placement:?}: {written}"
+        );
+        // A second run has nothing to do.
+        let again = setup.run(&["import", "--check"]);
+        assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));
+        // describe shows the repository as oc does, and the Local pull spec through it.
+        let described = setup.run(&["describe", "istag/tools:multi"]);
+        let shown = text(&described.stdout);
+        assert!(
+            shown.contains(&format!("{INTERNAL}/ci/tools@{list}")),
+            "{placement:?}: {shown}"
+        );
+        let described = setup.run(&["describe", "is/tools"]);
+        let shown = text(&described.stdout);
+        assert!(
+            shown.contains(&format!("Image Repository:\t{EXTERNAL}/ci/tools")),
+            "{placement:?}: {shown}"
+        );
+    }
+}
