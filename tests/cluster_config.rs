@@ -205,3 +205,73 @@ fn import_records_what_this_cluster_would() {
         );
     }
 }
+
+/// Tags choosing from one list in Legacy mode: no preference, a lone prefer-arch, a lone prefer-os,
+/// and a preference no child has.
+const PLATFORMS: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\n  namespace: ci\nspec:\n  tags:\n  - name: plain\n    from: {kind: DockerImage, name: registry.example.com/team/multi:1}\n    importPolicy: {importMode: Legacy}\n  - name: arch\n    annotations: {importer.image.openshift.io/prefer-arch: ppc64le}\n    from: {kind: DockerImage, name: registry.example.com/team/multi:1}\n    importPolicy: {importMode: Legacy}\n  - name: os\n    annotations: {importer.image.openshift.io/prefer-os: linux}\n    from: {kind: DockerImage, name: registry.example.com/team/multi:1}\n    importPolicy: {importMode: Legacy}\n  - name: missing\n    annotations: {importer.image.openshift.io/prefer-arch: riscv64}\n    from: {kind: DockerImage, name: registry.example.com/team/multi:1}\n    importPolicy: {importMode: Legacy}\n";
+
+#[test]
+fn legacy_list_choice_follows_the_control_planes_platform() {
+    let registry = TestRegistry::plain();
+    let mut pusher = Pusher::new(&registry);
+    pusher.seed = "platform".into();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let list = runtime.block_on(pusher.push("team/multi", "1", Kind::OciIndex));
+    let mirrors =
+        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    for placement in ALL {
+        let setup = Setup::new(
+            placement,
+            PLATFORMS,
+            &image_config(&registry.addr, &mirrors),
+        );
+        let mut args = vec!["import", "--write", "--format", "json"];
+        match placement {
+            Placement::Flag => args.extend(["--platform", "linux/arm64"]),
+            _ => {
+                let config = setup.repo().join(".streamlock.yaml");
+                let before = std::fs::read_to_string(&config).unwrap_or_default();
+                std::fs::write(&config, format!("{before}platform: linux/arm64\n")).expect("write");
+            }
+        }
+        let out = setup.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{placement:?}: {}",
+            text(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let image_of = |tag: &str| {
+            report["imports"]
+                .as_array()
+                .expect("imports")
+                .iter()
+                .find(|i| i["tag"] == tag)
+                .and_then(|i| i["image"].as_str())
+                .map(str::to_owned)
+        };
+        // The platform itself; a lone half filled from it, as the importer does; and when no child
+        // matches, linux/amd64 (not the platform).
+        assert_eq!(
+            image_of("plain").as_deref(),
+            Some(list.child("arm64")),
+            "{placement:?}"
+        );
+        assert_eq!(
+            image_of("arch").as_deref(),
+            Some(list.child("ppc64le")),
+            "{placement:?}"
+        );
+        assert_eq!(
+            image_of("os").as_deref(),
+            Some(list.child("arm64")),
+            "{placement:?}"
+        );
+        assert_eq!(
+            image_of("missing").as_deref(),
+            Some(list.child("amd64")),
+            "{placement:?}"
+        );
+    }
+}

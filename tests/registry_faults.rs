@@ -64,7 +64,10 @@ fn internal_error(result: &LookupResult) -> &str {
 fn not_recorded(result: &LookupResult) -> &str {
     match &result.outcome {
         Outcome::Inconclusive { cause, fix } => {
-            assert!(!fix.is_empty(), "a failure that is not recorded names its fix");
+            assert!(
+                !fix.is_empty(),
+                "a failure that is not recorded names its fix"
+            );
             cause
         }
         other => panic!("expected a failure that is not recorded, got {other:?}"),

@@ -370,13 +370,22 @@ impl Inner {
         }
         let media_type = content_type(reply);
         if lookup.mode == ImportMode::Legacy && is_list(&media_type) {
-            let amd64 = Platform::linux_amd64();
-            // A digest import ignores the tag's preference (IMP:820): control plane's platform, then amd64.
-            let preferred = lookup.prefer.as_ref().filter(|_| !lookup.by_digest());
-            let order: Vec<&Platform> = preferred
-                .into_iter()
-                .chain([&self.platform, &amd64])
-                .collect();
+            // openshift-apiserver importer.go `manifestFromManifestList`: one wanted platform, the
+            // tag's preference with a missing half taken from the control plane's (a digest import
+            // has no preference, IMP:820), then linux/amd64, then the first entry.
+            let control = &self.platform;
+            let wanted = match lookup.prefer.as_ref().filter(|_| !lookup.by_digest()) {
+                Some(p) => Platform::new(
+                    if p.os.is_empty() { &control.os } else { &p.os },
+                    if p.architecture.is_empty() {
+                        &control.architecture
+                    } else {
+                        &p.architecture
+                    },
+                ),
+                None => control.clone(),
+            };
+            let order = [&wanted, &Platform::linux_amd64()];
             return choose_child(&reply.body, &order).map_err(LookupError::Registry);
         }
         Ok((actual, media_type))
