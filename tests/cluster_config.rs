@@ -82,8 +82,13 @@ impl Setup {
 /// An Image object for a cluster with an internal registry and an allow list, importing
 /// PreserveOriginal by default, with `extra` appended (mirror sets).
 fn image_config(insecure: &str, extra: &str) -> String {
+    image_config_blocking(insecure, "[]", extra)
+}
+
+/// [`image_config`] with `blocked` (a YAML list) as `registrySources.blockedRegistries`.
+fn image_config_blocking(insecure: &str, blocked: &str, extra: &str) -> String {
     format!(
-        "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: registry.example.com\n  registrySources:\n    insecureRegistries:\n    - \"{insecure}\"\n  imageStreamImportMode: Legacy\nstatus:\n  imageStreamImportMode: PreserveOriginal\n  internalRegistryHostname: {INTERNAL}\n  externalRegistryHostnames:\n  - {EXTERNAL}\n---\n{extra}"
+        "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  allowedRegistriesForImport:\n  - domainName: registry.example.com\n  registrySources:\n    blockedRegistries: {blocked}\n    insecureRegistries:\n    - \"{insecure}\"\n  imageStreamImportMode: Legacy\nstatus:\n  imageStreamImportMode: PreserveOriginal\n  internalRegistryHostname: {INTERNAL}\n  externalRegistryHostnames:\n  - {EXTERNAL}\n---\n{extra}"
     )
 }
 
@@ -272,6 +277,62 @@ fn legacy_list_choice_follows_the_control_planes_platform() {
             image_of("missing").as_deref(),
             Some(list.child("amd64")),
             "{placement:?}"
+        );
+    }
+}
+
+const BLOCKED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\n  namespace: ci\nspec:\n  tags:\n  - name: blocked\n    from: {kind: DockerImage, name: blocked.example.com/team/tool:1}\n  - name: mirrored\n    from: {kind: DockerImage, name: registry.example.com/team/tool:1}\n    importPolicy: {importMode: Legacy}\n";
+
+#[test]
+fn blocked_registries_fail_as_the_importer_fails_them() {
+    let registry = TestRegistry::plain();
+    let pusher = Pusher::new(&registry);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let image = runtime
+        .block_on(pusher.push("team/tool", "1", Kind::Schema2))
+        .digest;
+    let mirrors =
+        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    for placement in ALL {
+        // registry.example.com is blocked too, but as a mirror set's source it is not blocked for
+        // imports.
+        let cluster = image_config_blocking(
+            &registry.addr,
+            "[blocked.example.com, registry.example.com]",
+            &mirrors,
+        );
+        let setup = Setup::new(placement, BLOCKED, &cluster);
+        let out = setup.run(&["import", "--write", "--format", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{placement:?}: {}",
+            text(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let line = |tag: &str| {
+            report["imports"]
+                .as_array()
+                .expect("imports")
+                .iter()
+                .find(|i| i["tag"] == tag)
+                .cloned()
+                .expect("tag reported")
+        };
+        let blocked = line("blocked");
+        assert_eq!(blocked["reason"], "Forbidden", "{blocked}");
+        assert_eq!(
+            blocked["message"], "forbidden: registry blocked.example.com blocked",
+            "{blocked}"
+        );
+        assert_eq!(blocked["requests"], 0, "{blocked}");
+        assert_eq!(line("mirrored")["image"], image.as_str());
+        let written = std::fs::read_to_string(setup.repo().join("tools.yaml")).expect("read");
+        assert!(
+            written.contains("reason: Forbidden")
+                && written.contains("message: \"forbidden: registry blocked.example.com blocked\""),
+            "{placement:?}: {written}\n{}",
+            text(&out.stderr)
         );
     }
 }

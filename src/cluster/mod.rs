@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::ClusterArgs;
 use crate::lint::Config;
+use crate::model::reference::ImageRef;
 use crate::model::spec::ImportMode;
 use crate::model::status::StreamStatus;
 use crate::registry::Platform;
@@ -203,6 +204,27 @@ impl Cluster {
         self.insecure_registries = image.insecure_registries.clone();
         self.blocked_registries = image.blocked_registries.clone();
         Ok(())
+    }
+
+    /// The importer's refusal of a reference whose registry `spec.registrySources.blockedRegistries`
+    /// blocks, made before any request (openshift-apiserver importer.go `blockedRegistry`, with the
+    /// registries configuration imagestreamimport/rest.go builds): an entry applies only when it is
+    /// exactly the reference's `host[:port]` (Docker Hub as `docker.io`) and that host is not a
+    /// mirror set's source. Returns the condition's reason and message.
+    pub fn blocked(
+        &self,
+        reference: &ImageRef,
+        mirror_sources: &[String],
+    ) -> Option<(String, String)> {
+        let host = reference.docker_client_defaults().registry;
+        let blocked = self.blocked_registries.contains(&host) && !mirror_sources.contains(&host);
+        // `NewForbidden` with no resource: "forbidden: " and the error; the registry as written.
+        blocked.then(|| {
+            (
+                "Forbidden".to_owned(),
+                format!("forbidden: registry {} blocked", reference.registry),
+            )
+        })
     }
 
     /// Sets `status.dockerImageRepository` and `publicDockerImageRepository` as the server shows

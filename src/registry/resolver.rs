@@ -139,6 +139,16 @@ impl Resolver {
         })
     }
 
+    /// The sources of the mirror rules that name at least one mirror.
+    pub fn mirror_sources(&self) -> Vec<String> {
+        self.inner
+            .mirrors
+            .iter()
+            .filter(|m| !m.mirrors.is_empty())
+            .map(|m| m.source.clone())
+            .collect()
+    }
+
     /// Resolves every lookup; the answers come back in the same order. A lookup that appears twice is
     /// resolved once (its requests are counted on the first copy).
     pub async fn resolve_all(&self, lookups: Vec<Lookup>) -> Vec<LookupResult> {
