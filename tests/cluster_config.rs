@@ -336,3 +336,40 @@ fn blocked_registries_fail_as_the_importer_fails_them() {
         );
     }
 }
+
+#[test]
+fn tag_refuses_what_the_server_would_refuse() {
+    for placement in ALL {
+        let setup = Setup::new(placement, LINTED, &image_config("127.0.0.1:1", ""));
+        let file = setup.repo().join("tools.yaml");
+        let out = setup.run(&["tag", "quay.io/team/tool:2", "tools:new"]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{placement:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "ImageStreamTag.image.openshift.io \"tools:new\" is invalid: tag.from.name: Forbidden: registry \"quay.io\" not allowed by whitelist: \"{INTERNAL}\", \"registry.example.com:443\""
+            )),
+            "{placement:?}: {stderr}"
+        );
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), LINTED);
+        // A tag that already names the repository may move within it; allowed registries pass.
+        for (source, dest) in [
+            ("quay.io/team/tool:2", "tools:other"),
+            ("registry.example.com/team/tool:2", "tools:new"),
+        ] {
+            let out = setup.run(&["tag", source, dest]);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{placement:?} {dest}: {}",
+                text(&out.stderr)
+            );
+        }
+        let written = std::fs::read_to_string(&file).expect("read");
+        assert!(
+            written.contains("quay.io/team/tool:2")
+                && written.contains("registry.example.com/team/tool:2"),
+            "{placement:?}: {written}"
+        );
+    }
+}

@@ -112,6 +112,20 @@ impl Cluster {
         })
     }
 
+    /// The context for commands that take plain paths (describe, tag): the nearest
+    /// `.streamlock.yaml` of the first path and the files under them.
+    pub fn for_paths(args: &ClusterArgs, paths: &[PathBuf]) -> Result<Cluster, String> {
+        let default = [PathBuf::from(".")];
+        let paths = if paths.is_empty() {
+            &default[..]
+        } else {
+            paths
+        };
+        let config = Config::discover(&paths[0]).map_err(|e| format!("config: {e}"))?;
+        let (files, _) = crate::discover::discover(paths, &config.exclude)?;
+        Cluster::for_command(args, &config, &files).map_err(|e| e.to_string())
+    }
+
     pub fn load(inputs: Inputs<'_>) -> Result<Cluster, LoadError> {
         let mut cluster = Cluster::default();
         if let Some(text) = inputs.platform {

@@ -3,7 +3,7 @@
 //! (`NewRegistryWhitelister`, `WhitelistRegistry`, `AdmitDockerImageReference`, `IsWildcardMatch`).
 //! Messages are upstream's text, so a finding reads as the server's rejection would.
 
-use crate::model::reference::ImageRef;
+use crate::model::reference::{self, ImageRef};
 
 /// An `allowedRegistriesForImport` entry: `host[:port]` with `*`/`?` globs in either part.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,10 +38,12 @@ struct HostPort {
     port: String,
 }
 
-/// Allowed `host:port` globs in the order the server lists them in its messages.
+/// Allowed `host:port` globs in the order the server lists them in its messages, and repositories
+/// allowed whatever their registry (those an update already had).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Whitelist {
     entries: Vec<HostPort>,
+    repositories: Vec<String>,
 }
 
 /// Upstream lists this many entries at most, the last slot going to "and N more ...".
@@ -54,6 +56,7 @@ impl Whitelist {
     pub fn new(allowed: &[AllowedRegistry], internal: Option<&str>) -> Result<Whitelist, String> {
         let mut list = Whitelist {
             entries: Vec::new(),
+            repositories: Vec::new(),
         };
         // Upstream prepends, walking the list backwards: the order is kept, and of duplicates the
         // last one stays in place.
@@ -107,8 +110,22 @@ impl Whitelist {
         Ok(())
     }
 
+    /// This whitelist with the repository of `pull_spec` allowed too, as an update re-allows what
+    /// the stored object already named (upstream `WhitelistRepository` on a `Copy`). A pull spec
+    /// that does not parse adds nothing.
+    pub fn allowing_repository_of(&self, pull_spec: &str) -> Whitelist {
+        let mut list = self.clone();
+        if let Ok(r) = reference::parse(pull_spec) {
+            list.repositories.push(canonical_repository(&r));
+        }
+        list
+    }
+
     /// `Ok` when the server admits `reference` reached over `transport`, else its message.
     pub fn admit(&self, reference: &ImageRef, transport: Transport) -> Result<(), String> {
+        if self.repositories.contains(&canonical_repository(reference)) {
+            return Ok(());
+        }
         let (host, port) = match transport {
             Transport::Any => {
                 let (mut host, port) = match split_host_port(&reference.registry) {
@@ -168,6 +185,18 @@ impl Whitelist {
     }
 }
 
+/// Upstream `canonicalRepository`: `registry/namespace/name` with Docker's defaults, no tag or id.
+fn canonical_repository(reference: &ImageRef) -> String {
+    let d = reference.docker_client_defaults();
+    ImageRef {
+        registry: d.registry,
+        namespace: d.namespace,
+        name: d.name,
+        ..ImageRef::default()
+    }
+    .exact()
+}
+
 /// library-go `RegistryHostPort`: Docker Hub as its v2 host, the default registry filled in, and
 /// the port split off or defaulted by transport.
 fn registry_host_port(reference: &ImageRef, insecure: bool) -> (String, String) {
@@ -221,7 +250,6 @@ pub fn wildcard_match(text: &str, pattern: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::reference;
 
     fn allowed(insecure: bool, domains: &[&str]) -> Vec<AllowedRegistry> {
         domains
@@ -544,6 +572,35 @@ mod tests {
                 ..ImageRef::default()
             }
         }
+    }
+
+    /// Upstream `TestCanonicalRepository`, and an update re-allowing what the old object named.
+    #[test]
+    fn repositories_already_named_stay_allowed() {
+        let cases = [
+            ("busybox", "docker.io/library/busybox"),
+            ("busybox:glibc", "docker.io/library/busybox"),
+            (
+                "docker.io/busybox:latest@sha256:1303dbf110c57f3edf68d9f5a16c082ec06c4cf7604831669faf2c712260b5a0",
+                "docker.io/library/busybox",
+            ),
+            ("library/busybox:1", "docker.io/library/busybox"),
+            (
+                "image-registry.openshift-image-registry.svc:5000/openshift/httpd@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "image-registry.openshift-image-registry.svc:5000/openshift/httpd",
+            ),
+        ];
+        for (spec, want) in cases {
+            let r = reference::parse(spec).expect(spec);
+            assert_eq!(canonical_repository(&r), want, "{spec}");
+        }
+        let list = Whitelist::new(&allowed(false, &["docker.io"]), None).expect("list");
+        let old = list.allowing_repository_of("example.com/repo:1");
+        let same = reference::parse("example.com/repo@sha256:3c87c572822935df60f0f5d3665bd376841a7fcfeb806b5f212de6a00e9a7b25").expect("ref");
+        let other = reference::parse("example.com/other:1").expect("ref");
+        assert_eq!(old.admit(&same, Transport::Secure), Ok(()));
+        assert!(old.admit(&other, Transport::Secure).is_err());
+        assert!(list.admit(&same, Transport::Secure).is_err());
     }
 
     #[test]

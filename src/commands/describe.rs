@@ -5,7 +5,6 @@ use crate::cli::{DescribeArgs, Global};
 use crate::cluster::Cluster;
 use crate::describe::{self, Described, Repository, Target};
 use crate::import::resolve::to_registry;
-use crate::lint::Config;
 use crate::reconcile::TagImport;
 use crate::registry::{Inspected, Resolver};
 
@@ -42,7 +41,7 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
             return Exit::Failure;
         }
     };
-    let cluster = match cluster_of(&args) {
+    let cluster = match Cluster::for_paths(&args.cluster, &args.paths) {
         Ok(cluster) => cluster,
         Err(e) => {
             eprintln!("streamlock: {e}");
@@ -96,16 +95,4 @@ fn inspect(
         .build()
         .map_err(|e| format!("cannot start the network runtime: {e}"))?;
     runtime.block_on(resolver.inspect(&lookup))
-}
-
-/// The cluster context of the paths described (their nearest .streamlock.yaml and their files).
-fn cluster_of(args: &DescribeArgs) -> Result<Cluster, String> {
-    let paths = if args.paths.is_empty() {
-        vec![std::path::PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let config = Config::discover(&paths[0]).map_err(|e| format!("config: {e}"))?;
-    let (files, _) = crate::discover::discover(&paths, &config.exclude)?;
-    Cluster::for_command(&args.cluster, &config, &files).map_err(|e| e.to_string())
 }
