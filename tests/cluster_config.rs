@@ -373,3 +373,63 @@ fn tag_refuses_what_the_server_would_refuse() {
         );
     }
 }
+
+const TRUSTED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\n  namespace: ci\nspec:\n  tags:\n  - name: tls\n    from: {kind: DockerImage, name: registry.example.com/team/tool:1}\n    importPolicy: {importMode: Legacy}\n";
+
+#[test]
+fn the_additional_trusted_ca_config_map_is_trusted() {
+    let registry = TestRegistry::start(support::registry::Options {
+        tls: true,
+        htpasswd: None,
+    });
+    let pusher = Pusher::new(&registry);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let image = runtime
+        .block_on(pusher.push("team/tool", "1", Kind::Schema2))
+        .digest;
+    let ca = std::fs::read_to_string(registry.ca_file.as_ref().expect("CA")).expect("read CA");
+    let indented: String = ca.lines().map(|l| format!("    {l}\n")).collect();
+    let config_map = format!(
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: registry-cas\n  namespace: openshift-config\ndata:\n  registry.example.com: |\n{indented}"
+    );
+    let mirrors =
+        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    let cluster = |trusted: bool| {
+        let config = image_config("unused.example.com", &format!("{mirrors}\n{config_map}"));
+        if trusted {
+            config.replacen(
+                "spec:\n",
+                "spec:\n  additionalTrustedCA:\n    name: registry-cas\n",
+                1,
+            )
+        } else {
+            config
+        }
+    };
+    for placement in ALL {
+        let setup = Setup::new(placement, TRUSTED, &cluster(true));
+        let out = setup.run(&["import", "--write", "--format", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{placement:?}: {}",
+            text(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            report["imports"][0]["image"],
+            image.as_str(),
+            "{placement:?}: {report}"
+        );
+    }
+    // The same ConfigMap not named by the Image object is not trusted: no image is recorded (the
+    // stream's repositories are, as they do not depend on the registry).
+    let setup = Setup::new(Placement::Tree, TRUSTED, &cluster(false));
+    let out = setup.run(&["import", "--write"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let written = std::fs::read_to_string(setup.repo().join("tools.yaml")).expect("read");
+    assert!(
+        !written.contains("image: ") && !written.contains("tags:\n  - tag"),
+        "{written}"
+    );
+}
