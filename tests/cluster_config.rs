@@ -433,3 +433,31 @@ fn the_additional_trusted_ca_config_map_is_trusted() {
         "{written}"
     );
 }
+
+#[test]
+fn describe_remote_reads_a_tag_in_the_clusters_default_mode() {
+    let registry = TestRegistry::plain();
+    let mut pusher = Pusher::new(&registry);
+    pusher.seed = "describe".into();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let list = runtime.block_on(pusher.push("team/multi", "1", Kind::DockerList));
+    let mirrors =
+        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    for placement in ALL {
+        let setup = Setup::new(placement, IMPORTED, &image_config(&registry.addr, &mirrors));
+        // No status yet: the source is looked up; PreserveOriginal by default, so the list itself.
+        let out = setup.run(&["describe", "istag/tools:multi", "--remote"]);
+        let shown = text(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{placement:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(shown.contains("Manifests:"), "{placement:?}: {shown}");
+        assert!(
+            shown.contains(list.child("arm64")),
+            "{placement:?}: {shown}"
+        );
+    }
+}

@@ -81,7 +81,7 @@ fn inspect(
     stream: &Described<'_>,
     tag: &str,
 ) -> Result<Inspected, String> {
-    let planned = describe::remote_lookup(stream, tag)?;
+    let planned = describe::remote_lookup(stream, tag, cluster.import_mode)?;
     let lookup = to_registry(&planned).map_err(|failure| match failure {
         TagImport::Failed { message, .. } => message,
         TagImport::Found { image } => image,
