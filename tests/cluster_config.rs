@@ -96,6 +96,48 @@ fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).into_owned()
 }
 
+/// A registry on loopback serving `team/NAME:1` of `kind`, and mirror sets that send
+/// registry.example.com there (so no lookup leaves loopback).
+struct Served {
+    registry: TestRegistry,
+    pushed: support::images::Pushed,
+    mirrors: String,
+}
+
+fn serve(registry: TestRegistry, name: &str, kind: Kind, seed: &str) -> Served {
+    let mut pusher = Pusher::new(&registry);
+    pusher.seed = seed.into();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let pushed = runtime.block_on(pusher.push(&format!("team/{name}"), "1", kind));
+    let mirrors =
+        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    Served {
+        registry,
+        pushed,
+        mirrors,
+    }
+}
+
+/// Runs `import ARGS --format json`, expecting exit `code`; the report's lines.
+fn import_json(setup: &Setup, args: &[&str], code: i32) -> Vec<serde_json::Value> {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let out = setup.run(&all);
+    let placement = setup.placement;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{placement:?}: {stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    report["imports"].as_array().expect("imports").clone()
+}
+
+/// The report line of `tag`.
+fn line<'a>(lines: &'a [serde_json::Value], tag: &str) -> &'a serde_json::Value {
+    lines
+        .iter()
+        .find(|l| l["tag"] == tag)
+        .unwrap_or_else(|| panic!("{tag} not reported: {lines:?}"))
+}
+
 const LINTED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\n  namespace: ci\nspec:\n  tags:\n  - name: ok\n    from:\n      kind: DockerImage\n      name: registry.example.com/team/tool:1\n  - name: other\n    from:\n      kind: DockerImage\n      name: quay.io/team/tool:1\n";
 
 #[test]
@@ -157,27 +199,14 @@ const IMPORTED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nme
 
 #[test]
 fn import_records_what_this_cluster_would() {
-    let registry = TestRegistry::plain();
-    let mut pusher = Pusher::new(&registry);
-    pusher.seed = "cluster".into();
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let list = runtime
-        .block_on(pusher.push("team/multi", "1", Kind::DockerList))
-        .digest;
     // The cluster's own mirror sets send registry.example.com to loopback; its insecureRegistries
     // let the plain-HTTP mirror be used.
-    let mirrors =
-        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    let served = serve(TestRegistry::plain(), "multi", Kind::DockerList, "cluster");
+    let list = &served.pushed.digest;
     for placement in ALL {
-        let setup = Setup::new(placement, IMPORTED, &image_config(&registry.addr, &mirrors));
-        let out = setup.run(&["import", "--write"]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{placement:?}: {}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
+        let cluster = image_config(&served.registry.addr, &served.mirrors);
+        let setup = Setup::new(placement, IMPORTED, &cluster);
+        import_json(&setup, &["import", "--write"], 0);
         let written = std::fs::read_to_string(setup.repo().join("tools.yaml")).expect("read");
         // PreserveOriginal by the cluster's default: the list itself is the image.
         assert!(
@@ -217,20 +246,12 @@ const PLATFORMS: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nm
 
 #[test]
 fn legacy_list_choice_follows_the_control_planes_platform() {
-    let registry = TestRegistry::plain();
-    let mut pusher = Pusher::new(&registry);
-    pusher.seed = "platform".into();
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let list = runtime.block_on(pusher.push("team/multi", "1", Kind::OciIndex));
-    let mirrors =
-        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    let served = serve(TestRegistry::plain(), "multi", Kind::OciIndex, "platform");
+    let list = &served.pushed;
     for placement in ALL {
-        let setup = Setup::new(
-            placement,
-            PLATFORMS,
-            &image_config(&registry.addr, &mirrors),
-        );
-        let mut args = vec!["import", "--write", "--format", "json"];
+        let cluster = image_config(&served.registry.addr, &served.mirrors);
+        let setup = Setup::new(placement, PLATFORMS, &cluster);
+        let mut args = vec!["import", "--write"];
         match placement {
             Placement::Flag => args.extend(["--platform", "linux/arm64"]),
             _ => {
@@ -239,23 +260,8 @@ fn legacy_list_choice_follows_the_control_planes_platform() {
                 std::fs::write(&config, format!("{before}platform: linux/arm64\n")).expect("write");
             }
         }
-        let out = setup.run(&args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{placement:?}: {}",
-            text(&out.stderr)
-        );
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-        let image_of = |tag: &str| {
-            report["imports"]
-                .as_array()
-                .expect("imports")
-                .iter()
-                .find(|i| i["tag"] == tag)
-                .and_then(|i| i["image"].as_str())
-                .map(str::to_owned)
-        };
+        let lines = import_json(&setup, &args, 0);
+        let image_of = |tag: &str| line(&lines, tag)["image"].as_str().map(str::to_owned);
         // The platform itself; a lone half filled from it, as the importer does; and when no child
         // matches, linux/amd64 (not the platform).
         assert_eq!(
@@ -285,54 +291,33 @@ const BLOCKED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmet
 
 #[test]
 fn blocked_registries_fail_as_the_importer_fails_them() {
-    let registry = TestRegistry::plain();
-    let pusher = Pusher::new(&registry);
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let image = runtime
-        .block_on(pusher.push("team/tool", "1", Kind::Schema2))
-        .digest;
-    let mirrors =
-        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    let served = serve(TestRegistry::plain(), "tool", Kind::Schema2, "blocked");
     for placement in ALL {
         // registry.example.com is blocked too, but as a mirror set's source it is not blocked for
         // imports.
         let cluster = image_config_blocking(
-            &registry.addr,
+            &served.registry.addr,
             "[blocked.example.com, registry.example.com]",
-            &mirrors,
+            &served.mirrors,
         );
         let setup = Setup::new(placement, BLOCKED, &cluster);
-        let out = setup.run(&["import", "--write", "--format", "json"]);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{placement:?}: {}",
-            text(&out.stderr)
-        );
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-        let line = |tag: &str| {
-            report["imports"]
-                .as_array()
-                .expect("imports")
-                .iter()
-                .find(|i| i["tag"] == tag)
-                .cloned()
-                .expect("tag reported")
-        };
-        let blocked = line("blocked");
+        let lines = import_json(&setup, &["import", "--write"], 1);
+        let blocked = line(&lines, "blocked");
         assert_eq!(blocked["reason"], "Forbidden", "{blocked}");
         assert_eq!(
             blocked["message"], "forbidden: registry blocked.example.com blocked",
             "{blocked}"
         );
         assert_eq!(blocked["requests"], 0, "{blocked}");
-        assert_eq!(line("mirrored")["image"], image.as_str());
+        assert_eq!(
+            line(&lines, "mirrored")["image"],
+            served.pushed.digest.as_str()
+        );
         let written = std::fs::read_to_string(setup.repo().join("tools.yaml")).expect("read");
         assert!(
             written.contains("reason: Forbidden")
                 && written.contains("message: \"forbidden: registry blocked.example.com blocked\""),
-            "{placement:?}: {written}\n{}",
-            text(&out.stderr)
+            "{placement:?}: {written}"
         );
     }
 }
@@ -378,49 +363,31 @@ const TRUSTED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmet
 
 #[test]
 fn the_additional_trusted_ca_config_map_is_trusted() {
-    let registry = TestRegistry::start(support::registry::Options {
+    let tls = support::registry::Options {
         tls: true,
         htpasswd: None,
-    });
-    let pusher = Pusher::new(&registry);
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let image = runtime
-        .block_on(pusher.push("team/tool", "1", Kind::Schema2))
-        .digest;
-    let ca = std::fs::read_to_string(registry.ca_file.as_ref().expect("CA")).expect("read CA");
+    };
+    let served = serve(TestRegistry::start(tls), "tool", Kind::Schema2, "trusted");
+    let ca_file = served.registry.ca_file.as_ref().expect("CA");
+    let ca = std::fs::read_to_string(ca_file).expect("read CA");
     let indented: String = ca.lines().map(|l| format!("    {l}\n")).collect();
     let config_map = format!(
         "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: registry-cas\n  namespace: openshift-config\ndata:\n  registry.example.com: |\n{indented}"
     );
-    let mirrors =
-        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
     let cluster = |trusted: bool| {
-        let config = image_config("unused.example.com", &format!("{mirrors}\n{config_map}"));
+        let objects = format!("{}\n{config_map}", served.mirrors);
+        let config = image_config("unused.example.com", &objects);
+        let named = "spec:\n  additionalTrustedCA:\n    name: registry-cas\n";
         if trusted {
-            config.replacen(
-                "spec:\n",
-                "spec:\n  additionalTrustedCA:\n    name: registry-cas\n",
-                1,
-            )
+            config.replacen("spec:\n", named, 1)
         } else {
             config
         }
     };
     for placement in ALL {
         let setup = Setup::new(placement, TRUSTED, &cluster(true));
-        let out = setup.run(&["import", "--write", "--format", "json"]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{placement:?}: {}",
-            text(&out.stderr)
-        );
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-        assert_eq!(
-            report["imports"][0]["image"],
-            image.as_str(),
-            "{placement:?}: {report}"
-        );
+        let lines = import_json(&setup, &["import", "--write"], 0);
+        assert_eq!(line(&lines, "tls")["image"], served.pushed.digest.as_str());
     }
     // The same ConfigMap not named by the Image object is not trusted: no image is recorded (the
     // stream's repositories are, as they do not depend on the registry).
@@ -436,15 +403,10 @@ fn the_additional_trusted_ca_config_map_is_trusted() {
 
 #[test]
 fn describe_remote_reads_a_tag_in_the_clusters_default_mode() {
-    let registry = TestRegistry::plain();
-    let mut pusher = Pusher::new(&registry);
-    pusher.seed = "describe".into();
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let list = runtime.block_on(pusher.push("team/multi", "1", Kind::DockerList));
-    let mirrors =
-        support::registry::loopback_mirror_sets(&["registry.example.com"], &registry.addr);
+    let served = serve(TestRegistry::plain(), "multi", Kind::DockerList, "describe");
     for placement in ALL {
-        let setup = Setup::new(placement, IMPORTED, &image_config(&registry.addr, &mirrors));
+        let cluster = image_config(&served.registry.addr, &served.mirrors);
+        let setup = Setup::new(placement, IMPORTED, &cluster);
         // No status yet: the source is looked up; PreserveOriginal by default, so the list itself.
         let out = setup.run(&["describe", "istag/tools:multi", "--remote"]);
         let shown = text(&out.stdout);
@@ -455,9 +417,7 @@ fn describe_remote_reads_a_tag_in_the_clusters_default_mode() {
             text(&out.stderr)
         );
         assert!(shown.contains("Manifests:"), "{placement:?}: {shown}");
-        assert!(
-            shown.contains(list.child("arm64")),
-            "{placement:?}: {shown}"
-        );
+        let child = served.pushed.child("arm64");
+        assert!(shown.contains(child), "{placement:?}: {shown}");
     }
 }

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::load::{self, Limits, Node, Source, Span, Value};
+use crate::registry::mirror_config;
 
 use super::whitelist::AllowedRegistry;
 
@@ -132,21 +133,11 @@ pub fn read(path: &Path) -> Result<Found, ClusterError> {
     Ok(found)
 }
 
-/// The object itself, or the items of a List (or a bare sequence).
+/// The object itself, or the items of a List (or of a bare sequence).
 fn items(node: &Node) -> Vec<&Node> {
-    if let Some(seq) = node.as_seq() {
-        return seq.iter().collect();
-    }
-    match node.get("items").and_then(Node::as_seq) {
-        Some(items)
-            if node
-                .get("kind")
-                .and_then(Node::as_str)
-                .is_some_and(|k| k.ends_with("List")) =>
-        {
-            items.iter().collect()
-        }
-        _ => vec![node],
+    match node.as_seq() {
+        Some(seq) => seq.iter().collect(),
+        None => mirror_config::objects(node),
     }
 }
 
