@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use streamlock::cluster::{Cluster, Inputs};
 use streamlock::lint::{self, Config, LintOptions, rules};
 
 fn fixture(rule: &str, name: &str) -> PathBuf {
@@ -11,12 +12,21 @@ fn fixture(rule: &str, name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Options for linting `path` as the lint command would: with the cluster objects it holds.
+fn options(path: &Path) -> LintOptions {
+    let files = [path.to_path_buf()];
+    let inputs = Inputs {
+        files: &files,
+        ..Inputs::default()
+    };
+    LintOptions {
+        cluster: Cluster::load(inputs).expect("cluster objects of the fixture"),
+        ..LintOptions::default()
+    }
+}
+
 fn rules_reported(path: &Path) -> Vec<&'static str> {
-    let reports = lint::lint_files(
-        &[path.to_path_buf()],
-        &LintOptions::default(),
-        &Config::default(),
-    );
+    let reports = lint::lint_files(&[path.to_path_buf()], &options(path), &Config::default());
     reports
         .iter()
         .flat_map(|r| &r.diagnostics)
@@ -53,11 +63,8 @@ fn every_rule_triggers_on_its_bad_fixture_and_not_on_its_good_one() {
 #[test]
 fn good_fixtures_have_no_errors() {
     for rule in rules::ALL.iter().chain(rules::FILE) {
-        let reports = lint::lint_files(
-            &[fixture(rule.id, "good.yaml")],
-            &LintOptions::default(),
-            &Config::default(),
-        );
+        let good = fixture(rule.id, "good.yaml");
+        let reports = lint::lint_files(&[good.clone()], &options(&good), &Config::default());
         let errors: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)
