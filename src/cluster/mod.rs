@@ -10,6 +10,8 @@ pub mod whitelist;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::cli::ClusterArgs;
 use crate::lint::Config;
 use crate::model::reference::ImageRef;
@@ -136,11 +138,13 @@ impl Cluster {
             })?;
         }
         let explicit = !inputs.named.is_empty();
+        let paths: Vec<&PathBuf> = if explicit {
+            inputs.named.iter().collect()
+        } else {
+            inputs.files.par_iter().filter(|p| candidate(p)).collect()
+        };
         let mut found = Vec::new();
-        for path in if explicit { inputs.named } else { inputs.files } {
-            if !explicit && !candidate(path) {
-                continue;
-            }
+        for path in paths {
             found.push(read::read(path).map_err(LoadError::Placed)?);
         }
         let images: Vec<&read::ImageConfig> = found.iter().flat_map(|f| &f.images).collect();

@@ -56,10 +56,14 @@ pub struct Found {
     pub path: PathBuf,
 }
 
-/// Whether `text` may hold an object of interest: a cheap test before a file is parsed again.
-pub fn may_hold(text: &[u8]) -> bool {
-    let has = |needle: &[u8]| text.windows(needle.len()).any(|w| w == needle);
-    has(b"config.openshift.io") || has(b"ImageContentSourcePolicy") || has(b"openshift-config")
+/// Whether `bytes` may hold an object of interest: a cheap test before a file is parsed again
+/// (manifests are UTF-8; anything else is not read as one).
+pub fn may_hold(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| {
+        ["config.openshift.io", "ImageContentSourcePolicy", "openshift-config"]
+            .iter()
+            .any(|needle| text.contains(needle))
+    })
 }
 
 /// Reads `path`; `Ok` with nothing found when it holds no cluster object.
