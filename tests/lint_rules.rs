@@ -64,7 +64,11 @@ fn every_rule_triggers_on_its_bad_fixture_and_not_on_its_good_one() {
 fn good_fixtures_have_no_errors() {
     for rule in rules::ALL.iter().chain(rules::FILE) {
         let good = fixture(rule.id, "good.yaml");
-        let reports = lint::lint_files(&[good.clone()], &options(&good), &Config::default());
+        let reports = lint::lint_files(
+            std::slice::from_ref(&good),
+            &options(&good),
+            &Config::default(),
+        );
         let errors: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)
