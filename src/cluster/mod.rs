@@ -286,3 +286,103 @@ impl Cluster {
 fn candidate(path: &Path) -> bool {
     std::fs::read(path).is_ok_and(|bytes| read::may_hold(&bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str =
+        "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\n";
+
+    /// The cluster read from one file holding `text` among the input files.
+    fn load(text: &str) -> Result<Cluster, String> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("image.yaml");
+        std::fs::write(&path, text).expect("write");
+        let files = [path];
+        Cluster::load(Inputs {
+            files: &files,
+            ..Inputs::default()
+        })
+        // Messages name the file without the temporary directory.
+        .map_err(|e| {
+            e.to_string()
+                .replace(&format!("{}/", dir.path().display()), "")
+        })
+    }
+
+    #[test]
+    fn reads_every_field() {
+        let cluster = load(&format!(
+            "{HEAD}spec:\n  allowedRegistriesForImport:\n  - domainName: quay.io\n    insecure: true\n  externalRegistryHostnames: [spec.example.com]\n  imageStreamImportMode: Legacy\n  registrySources:\n    insecureRegistries: [a.example.com]\n    blockedRegistries: [b.example.com]\n    allowedRegistries: [c.example.com]\nstatus:\n  imageStreamImportMode: PreserveOriginal\n  internalRegistryHostname: int.svc:5000\n  externalRegistryHostnames: [status.example.com]\n"
+        ))
+        .expect("valid");
+        // status wins over spec for the mode; spec's external hostnames come first.
+        assert_eq!(cluster.import_mode, ImportMode::PreserveOriginal);
+        assert_eq!(cluster.internal_registry.as_deref(), Some("int.svc:5000"));
+        assert_eq!(
+            cluster.external_registry.as_deref(),
+            Some("spec.example.com")
+        );
+        assert_eq!(cluster.insecure_registries, ["a.example.com"]);
+        assert_eq!(cluster.blocked_registries, ["b.example.com"]);
+        assert!(cluster.whitelist.is_some());
+        assert_eq!(
+            cluster.docker_image_repository("ns", "app").as_deref(),
+            Some("int.svc:5000/ns/app")
+        );
+        assert_eq!(cluster.docker_image_repository("", "app"), None);
+        // Without an Image object: an unconfigured cluster.
+        let plain = load("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n").expect("none");
+        assert!(plain.whitelist.is_none() && plain.internal_registry.is_none());
+        assert_eq!(plain.import_mode, ImportMode::Legacy);
+        // An Image object with another name is not the cluster's.
+        let other = HEAD.replace("name: cluster", "name: other");
+        let other = load(&format!(
+            "{other}spec:\n  allowedRegistriesForImport:\n  - domainName: x\n"
+        ))
+        .expect("other");
+        assert!(other.whitelist.is_none());
+    }
+
+    #[test]
+    fn a_malformed_image_object_names_the_place() {
+        let cases = [
+            (
+                "spec: []\n",
+                "image.yaml:5:7: spec: expected an object, found sequence",
+            ),
+            (
+                "spec:\n  allowedRegistriesForImport: quay.io\n",
+                "image.yaml:6:31: spec.allowedRegistriesForImport: expected a list, found string",
+            ),
+            (
+                "spec:\n  allowedRegistriesForImport:\n  - insecure: true\n",
+                "image.yaml:7:5: spec.allowedRegistriesForImport[].domainName: Required value: a registry host[:port], e.g. quay.io",
+            ),
+            (
+                "spec:\n  allowedRegistriesForImport:\n  - domainName: \"a:1:2\"\n",
+                "image.yaml:7:17: failed to parse allowed registry \"a:1:2\": too many colons",
+            ),
+            (
+                "status:\n  imageStreamImportMode: Preserve\n",
+                "image.yaml:6:26: status.imageStreamImportMode: Unsupported value: \"Preserve\": supported values: \"Legacy\", \"PreserveOriginal\"",
+            ),
+            (
+                "status:\n  internalRegistryHostname: 5000\n",
+                "image.yaml:6:29: status.internalRegistryHostname: expected a string, found",
+            ),
+        ];
+        for (body, want) in cases {
+            let got = load(&format!("{HEAD}{body}")).expect_err(body);
+            assert!(got.starts_with(want), "{body}: {got}");
+        }
+        let two = load(&format!("{HEAD}---\n{HEAD}")).expect_err("two");
+        assert!(
+            two.starts_with(
+                "two Image objects named `cluster` (image.yaml:1:1 and image.yaml:6:1)"
+            ),
+            "{two}"
+        );
+    }
+}

@@ -60,9 +60,13 @@ pub struct Found {
 /// (manifests are UTF-8; anything else is not read as one).
 pub fn may_hold(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok_and(|text| {
-        ["config.openshift.io", "ImageContentSourcePolicy", "openshift-config"]
-            .iter()
-            .any(|needle| text.contains(needle))
+        [
+            "config.openshift.io",
+            "ImageContentSourcePolicy",
+            "openshift-config",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
     })
 }
 
