@@ -421,3 +421,43 @@ fn describe_remote_reads_a_tag_in_the_clusters_default_mode() {
         assert!(shown.contains(child), "{placement:?}: {shown}");
     }
 }
+
+const NO_TAGS: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\n  namespace: ci\nspec:\n  tags: []\n";
+
+#[test]
+fn checks_name_a_repository_the_cluster_would_show_differently() {
+    for placement in ALL {
+        let setup = Setup::new(placement, NO_TAGS, &image_config("127.0.0.1:1", ""));
+        let want = format!(
+            "tools.yaml: ci/tools: status.dockerImageRepository is not \"{INTERNAL}/ci/tools\", the repository this cluster shows"
+        );
+        for args in [
+            &["import", "--check", "--offline"][..],
+            &["import", "--check"],
+        ] {
+            let out = setup.run(args);
+            let stdout = text(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{placement:?} {args:?}: {stdout}"
+            );
+            assert!(stdout.contains(&want), "{placement:?} {args:?}: {stdout}");
+        }
+        // No lookup is needed to write it; then both checks pass.
+        let out = setup.run(&["import", "--write", "--offline"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        for args in [
+            &["import", "--check", "--offline"][..],
+            &["import", "--check"],
+        ] {
+            let out = setup.run(args);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{placement:?} {args:?}: {}",
+                text(&out.stdout)
+            );
+        }
+    }
+}

@@ -9,7 +9,7 @@ use crate::cli::{Global, ImportArgs, ImportFormat};
 use crate::cluster::Cluster;
 use crate::import::job::{self, Action, Source};
 use crate::import::{self, Options, apply};
-use crate::plan::{PlanOptions, Selection, TagSelector};
+use crate::plan::{PlanOptions, Selection, Stream, TagSelector};
 use crate::reconcile::{ReconcileOptions, check_offline};
 use crate::registry::{self, Resolver};
 use crate::repo::Repo;
@@ -58,7 +58,7 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
     }
     let broken = !repo.unreadable.is_empty();
     if args.mode.check && args.offline {
-        return Ok(offline_check(&repo, args, global.quiet, broken));
+        return Ok(offline_check(&repo, args, global.quiet, broken, &cluster));
     }
     // The offline check does not compare with Git: an edited tag that still resolves to the same
     // image would fail the hook forever. The online planner looks such a tag up instead.
@@ -141,6 +141,13 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
     match args.format {
         ImportFormat::Json => print(&json_doc),
         ImportFormat::Human => {
+            if action == Action::Check {
+                let streams = repo.plain_streams();
+                for (stream, message) in stale_repositories(&repo, &streams, &cluster) {
+                    let path = report::display_path(repo.path_of(stream));
+                    print(&format!("{path}: {message}\n"));
+                }
+            }
             if args.mode.diff {
                 print(&diff);
             }
@@ -170,9 +177,16 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
 }
 
 /// `--check --offline`: status consistent with spec, without any network.
-fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> Exit {
+fn offline_check(
+    repo: &Repo,
+    args: &ImportArgs,
+    quiet: bool,
+    broken: bool,
+    cluster: &Cluster,
+) -> Exit {
     let streams = repo.plain_streams();
     let findings = check_offline(&streams);
+    let repositories = stale_repositories(repo, &streams, cluster);
     match args.format {
         ImportFormat::Json => {
             let items: Vec<serde_json::Value> = findings
@@ -185,6 +199,14 @@ fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> E
                         "message": f.message,
                     })
                 })
+                .chain(repositories.iter().map(|(stream, message)| {
+                    serde_json::json!({
+                        "file": report::display_path(repo.path_of(*stream)),
+                        "stream": import_report::stream_name(repo, *stream),
+                        "tag": null,
+                        "message": message,
+                    })
+                }))
                 .collect();
             print(&format!(
                 "{:#}\n",
@@ -192,17 +214,17 @@ fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> E
             ));
         }
         ImportFormat::Human => {
-            for f in &findings {
+            let lines = findings.iter().map(|f| (f.stream, &f.message));
+            for (stream, message) in lines.chain(repositories.iter().map(|(s, m)| (*s, m))) {
                 print(&format!(
-                    "{}: {}\n",
-                    report::display_path(repo.path_of(f.stream)),
-                    f.message
+                    "{}: {message}\n",
+                    report::display_path(repo.path_of(stream))
                 ));
             }
         }
     }
     let checked = check_offline_count(&streams);
-    if findings.is_empty() && !broken {
+    if findings.is_empty() && repositories.is_empty() && !broken {
         if !quiet && args.format == ImportFormat::Human {
             eprintln!(
                 "streamlock: status is up to date for {} in {}",
@@ -219,6 +241,15 @@ fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> E
                  (with the pre-commit hooks only: `pre-commit run streamlock-import --hook-stage manual`)",
                 import_report::count(n, "tag"),
                 if n == 1 { "has" } else { "have" }
+            );
+        }
+        if !repositories.is_empty() {
+            let n = repositories.len();
+            eprintln!(
+                "streamlock: {} {} another repository than this cluster shows; run `streamlock import --write` \
+                 and commit the result",
+                import_report::count(n, "stream"),
+                if n == 1 { "records" } else { "record" }
             );
         }
         Exit::Findings
@@ -243,4 +274,24 @@ fn registry_config(args: &ImportArgs, cluster: &Cluster) -> Result<registry::Con
         per_registry: args.per_registry,
         ..super::engine::registry_config(&args.registry, cluster)?
     })
+}
+
+/// Streams whose recorded `dockerImageRepository`/`publicDockerImageRepository` are not what this
+/// cluster shows: (stream index, one line for people).
+fn stale_repositories(repo: &Repo, streams: &[Stream], cluster: &Cluster) -> Vec<(usize, String)> {
+    streams
+        .iter()
+        .enumerate()
+        .filter_map(|(i, stream)| {
+            let meta = &stream.spec.meta;
+            let mut status = stream.status.clone().unwrap_or_default();
+            cluster
+                .fill_repositories(&meta.namespace, &meta.name, &mut status)
+                .then(|| {
+                    let name = import_report::stream_name(repo, i);
+                    let want = status.docker_image_repository;
+                    (i, format!("{name}: status.dockerImageRepository is not {want:?}, the repository this cluster shows"))
+                })
+        })
+        .collect()
 }
