@@ -1,7 +1,9 @@
 //! Stage 1: paths on the command line → the manifest files to read.
 //!
-//! Directories are walked honouring `.gitignore` (and `.ignore`), keeping `.yaml`, `.yml` and
-//! `.json`; a file named on the command line is always read, whatever its extension. `--exclude`
+//! Directories are walked honouring `.gitignore` (inside a Git work tree, as Git does) and
+//! `.ignore`, keeping `.yaml`, `.yml` and `.json`. Dot-directories are walked (`.openshift/` is a
+//! common home for ImageStreams), except `.git` itself. A file named on the command line is always
+//! read, whatever its extension. `--exclude`
 //! globs and the config's `exclude` apply to walked files, matched against the path relative to the
 //! directory walked.
 
@@ -58,7 +60,8 @@ fn walk(
     let overrides = overrides.build().map_err(|e| e.to_string())?;
     for entry in WalkBuilder::new(root)
         .overrides(overrides)
-        .hidden(true)
+        .hidden(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
         .build()
     {
         match entry {

@@ -1,11 +1,14 @@
 //! A repository's ImageStreams as the import side sees them: every file loaded once, every stream
 //! read into plain data, and where each came from (file, object) so edits go back to the right place.
+//! Files that hold no ImageStream are skipped as lint skips them (`load::classify`): someone else's
+//! file never fails an import.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::load::{self, Limits, LoadedFile, Object, Wrapper};
+use crate::load::classify::NOT_IMAGESTREAM;
+use crate::load::{self, Class, Limits, LoadedFile, Object, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::plan::Stream;
 
@@ -19,31 +22,60 @@ pub struct Located {
     pub stream: Stream,
 }
 
-/// A file that cannot be imported from: its YAML is broken or it could not be read.
+/// A file that cannot be imported from: it shows an ImageStream kind but its YAML is broken, or it
+/// could not be read.
 #[derive(Debug)]
 pub struct Unreadable {
     pub path: PathBuf,
     pub message: String,
 }
 
+/// A file that is not read for ImageStreams.
+#[derive(Debug)]
+pub struct Skipped {
+    pub path: PathBuf,
+    /// The template language when the file is the source of an ImageStream (`load::Class::Template`);
+    /// `None` when it holds no ImageStream at all.
+    pub template: Option<&'static str>,
+}
+
+impl Skipped {
+    /// Why, as commands say it.
+    pub fn why(&self) -> String {
+        match self.template {
+            Some(language) => format!("{language} template source, imported only once rendered"),
+            None => NOT_IMAGESTREAM.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Repo {
+    /// The files that hold ImageStreams.
     pub files: Vec<LoadedFile>,
     pub streams: Vec<Located>,
     pub unreadable: Vec<Unreadable>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// What one path turned out to be.
+enum Loaded {
+    File(LoadedFile),
+    Unreadable(Unreadable),
+    Skipped(Skipped),
 }
 
 impl Repo {
     /// Loads `paths` in parallel. ImageStreams inside Templates are not imported (their values are
     /// placeholders until `oc process`).
     pub fn load(paths: &[PathBuf]) -> Repo {
-        let loaded: Vec<Result<LoadedFile, Unreadable>> =
-            paths.par_iter().map(|path| load_one(path)).collect();
+        let loaded: Vec<Loaded> = paths.par_iter().map(|path| load_one(path)).collect();
         let mut repo = Repo::default();
         for result in loaded {
             match result {
-                Ok(file) => repo.files.push(file),
-                Err(problem) => repo.unreadable.push(problem),
+                Loaded::File(file) => repo.files.push(file),
+                Loaded::Unreadable(problem) => repo.unreadable.push(problem),
+                Loaded::Skipped(skipped) => repo.skipped.push(skipped),
             }
         }
         for (index, file) in repo.files.iter().enumerate() {
@@ -84,22 +116,47 @@ impl Repo {
     pub fn path_of(&self, index: usize) -> &Path {
         &self.files[self.streams[index].file].source.path
     }
+
+    /// Whether any file given holds an ImageStream (readable or not, imported or not).
+    pub fn found_any(&self) -> bool {
+        !self.files.is_empty()
+            || !self.unreadable.is_empty()
+            || self.skipped.iter().any(|s| s.template.is_some())
+    }
 }
 
-fn load_one(path: &Path) -> Result<LoadedFile, Unreadable> {
-    let file = load::load_file(path, Limits::default()).map_err(|e| Unreadable {
-        path: path.to_path_buf(),
-        message: e.message,
-    })?;
-    if let Some(error) = &file.parsed.error {
-        let at = file.source.position(error.span.start);
-        return Err(Unreadable {
+fn load_one(path: &Path) -> Loaded {
+    let skipped = |template| {
+        Loaded::Skipped(Skipped {
             path: path.to_path_buf(),
-            message: format!(
-                "line {}, column {}: {} (run `streamlock lint` for details)",
-                at.line, at.column, error.message
-            ),
-        });
+            template,
+        })
+    };
+    let file = match load::load_file(path, Limits::default()) {
+        Ok(file) => file,
+        Err(e) if !load::unreadable_is_ours(&e) => return skipped(None),
+        Err(e) => {
+            return Loaded::Unreadable(Unreadable {
+                path: path.to_path_buf(),
+                message: e.message,
+            });
+        }
+    };
+    match load::classify(&file) {
+        Class::Other => skipped(None),
+        Class::Template { language, .. } => skipped(Some(language)),
+        Class::Streams => match &file.parsed.error {
+            Some(error) => {
+                let at = file.source.position(error.span.start);
+                Loaded::Unreadable(Unreadable {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "line {}, column {}: {} (run `streamlock lint` for details)",
+                        at.line, at.column, error.message
+                    ),
+                })
+            }
+            None => Loaded::File(file),
+        },
     }
-    Ok(file)
 }

@@ -246,6 +246,8 @@ fn a_loop_of_25000_aliases_is_reported_in_bounded_time() {
 fn nesting_beyond_the_depth_budget_is_refused_where_it_starts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let depth = Limits::default().max_depth;
+    // Each file shows an ImageStream kind first (a document of its own), so it is ours to report.
+    let shown = "kind: ImageStream\n---\n";
     let block: String = (0..1_000)
         .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
         .collect();
@@ -253,13 +255,29 @@ fn nesting_beyond_the_depth_budget_is_refused_where_it_starts() {
         .map(|i| format!("{}- \n", " ".repeat(i)))
         .collect();
     let flow = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let json = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+    let kind = "{\"kind\":\"ImageStream\",\"a\":";
+    let json = format!(
+        "{kind}{}1{}",
+        "{\"a\":".repeat(100_000 - 1),
+        "}".repeat(100_000)
+    );
     let deepest = (depth + 1) as u64;
+    let after_kind = (kind.len() - "{\"a\":".len()) as u64;
     for (name, text, line, column) in [
-        ("block.yaml", block, deepest, deepest),
-        ("block-seq.yaml", block_seq, deepest, deepest),
-        ("flow.yaml", flow, 1, deepest),
-        ("deep.json", json, 1, 5 * depth as u64 + 1),
+        (
+            "block.yaml",
+            format!("{shown}{block}"),
+            deepest + 2,
+            deepest,
+        ),
+        (
+            "block-seq.yaml",
+            format!("{shown}{block_seq}"),
+            deepest + 2,
+            deepest,
+        ),
+        ("flow.yaml", format!("{shown}{flow}"), 3, deepest),
+        ("deep.json", json, 1, 5 * depth as u64 + 1 + after_kind),
     ] {
         let run = lint(&write(dir.path(), name, &text));
         assert_eq!(run.code, 1, "{name}");
@@ -320,10 +338,15 @@ fn a_byte_order_mark_is_read_past_and_not_counted_as_a_column() {
 }
 
 #[test]
-fn a_binary_file_is_reported_at_its_first_nul() {
+fn a_binary_file_is_reported_at_its_first_nul_when_it_shows_an_imagestream() {
+    // An executable named .yaml shows no ImageStream: it is not ours to report.
     let run = lint(&fixture("elf.yaml"));
+    assert_eq!((run.code, run.diagnostics.len()), (0, 0));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: a\0\n";
+    let run = lint(&write(dir.path(), "nul.yaml", text));
     assert_eq!(run.code, 1);
-    assert_at(run.one("file-error"), "elf.yaml", 1, 8, "binary");
+    assert_at(run.one("file-error"), "nul.yaml", 4, 10, "binary");
 }
 
 #[test]

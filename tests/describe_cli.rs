@@ -22,6 +22,18 @@ fn describe(args: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// The first lines for a stream without labels, annotations or an integrated-registry repository.
+fn bare_header(name: &str, namespace: &str) -> String {
+    format!(
+        "Name:\t\t\t{name}\n\
+         Namespace:\t\t{namespace}\n\
+         Labels:\t\t\t<none>\n\
+         Annotations:\t\t<none>\n\
+         Image Repository:\t<none>\n\
+         Image Lookup:\t\tlocal=false\n"
+    )
+}
+
 fn digest(c: char) -> String {
     format!("sha256:{}", c.to_string().repeat(64))
 }
@@ -127,13 +139,8 @@ fn a_name_in_several_namespaces_needs_one() {
     assert!(err.contains("two/b.json:1 (team-b)"), "{err}");
     // Without status and generations, a new tag is what the server would start importing.
     describe(&["is/team-b/tools", "two"]).success().stdout(
-        "Name:\t\t\ttools\n\
-         Namespace:\t\tteam-b\n\
-         Labels:\t\t\t<none>\n\
-         Annotations:\t\t<none>\n\
-         Image Repository:\t<none>\n\
-         Image Lookup:\t\tlocal=false\n\
-         Unique Images:\t\t0\n\
+        bare_header("tools", "team-b")
+            + "Unique Images:\t\t0\n\
          Tags:\t\t\t1\n\
          \n\
          1.0\n\
@@ -144,15 +151,34 @@ fn a_name_in_several_namespaces_needs_one() {
     describe(&["is/team-c/tools", "two"]).code(2).stderr(
         "streamlock: imagestreams.image.openshift.io \"team-c/tools\" not found in the files given\n",
     );
-    describe(&["is/tools", "two/a.yaml"]).success().stdout(
-        "Name:\t\t\ttools\n\
-         Namespace:\t\tteam-a\n\
-         Labels:\t\t\t<none>\n\
-         Annotations:\t\t<none>\n\
-         Image Repository:\t<none>\n\
-         Image Lookup:\t\tlocal=false\n\
-         Tags:\t\t\t<none>\n",
-    );
+    describe(&["is/tools", "two/a.yaml"])
+        .success()
+        .stdout(bare_header("tools", "team-a") + "Tags:\t\t\t<none>\n");
+}
+
+/// oc would print "292 years ago" for each of these times (Go's zero time); an unknown time has no
+/// age: no Created line (formatMeta's rule for a zero time), `<none>` where a row needs one.
+#[test]
+fn missing_or_zero_times_print_no_age() {
+    let (a, b) = (digest('a'), digest('b'));
+    let want = bare_header("untimed", "team-a")
+        + &format!(
+            "Unique Images:\t\t2\n\
+         Tags:\t\t\t1\n\
+         \n\
+         app\n\
+         \x20 tagged from registry.example.com/app:1\n\
+         \n\
+         \x20 ! error: Import failed (NotFound): not found\n\
+         \x20     <none>\n\
+         \x20 * registry.example.com/app@{a}\n\
+         \x20     <none>\n\
+         \x20   registry.example.com/app:0\n\
+         \x20     <none>\t{b}\n"
+        );
+    describe(&["is/untimed", "untimed.yaml"])
+        .success()
+        .stdout(want);
 }
 
 #[test]

@@ -218,6 +218,7 @@ fn schema2_oci_and_list_in_ocs_layout() {
     );
     assert_eq!(success(&setup.describe("istag/app:rich")), want);
 
+    // This config has no `created`: oc would print "292 years ago" (Go's zero time); no age is told.
     let layer = support::images::sha256(&[b'c'; 999]);
     let want = format!(
         "Image Name:\t{oci}\n\
@@ -225,7 +226,7 @@ fn schema2_oci_and_list_in_ocs_layout() {
          Name:\t\t{oci}\n\
          Image Size:\t1.999kB in 1 layers\n\
          Layers:\t\t999B\t{layer}\n\
-         Image Created:\t292 years ago\n\
+         Image Created:\t<none>\n\
          Author:\t\t<none>\n\
          Arch:\t\tamd64\n\
          Command:\t<none>\n\
@@ -261,6 +262,21 @@ fn schema2_oci_and_list_in_ocs_layout() {
         s390x = m[3].1,
     );
     assert_eq!(success(&setup.describe("istag/app:multi")), want);
+}
+
+/// Go's zero time written out, as some image builders leave `created`: no age either.
+#[test]
+fn a_config_created_at_gos_zero_time_has_no_age() {
+    let setup = Setup::new();
+    let config = r#"{"created":"0001-01-01T00:00:00Z","architecture":"amd64","os":"linux"}"#;
+    let rich = setup.push_image("team/rich", false, config, &[vec![b'z'; 10]]);
+    setup.write_stream(&rich, "y", "z");
+    let text = success(&setup.describe("istag/app:rich"));
+    assert!(
+        text.contains("\nImage Created:\t<none>\nAuthor:\t\t<none>\nArch:\t\tamd64\n"),
+        "{text}"
+    );
+    assert!(!text.contains("years"), "{text}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! Import in a repository as users have one, against a real registry (docker-registry on loopback):
-//! the Git rule decides what is looked up, failures that say nothing about a tag are never written,
-//! and other teams' files never fail the run.
+//! Import in a repository as users have one (`fixtures/gitops-repo`: a Helm chart, kustomize, an
+//! Ansible role, a dot-directory, other teams' broken YAML; plus streams as YAML, JSON and a List),
+//! against a real registry (docker-registry on loopback): the Git rule decides what is looked up,
+//! failures that say nothing about a tag are never written, and other teams' files never fail the run.
 //!
 //! Every reference names `quay.example`, `ghcr.example` or `down.example`; mirror rules send the first
 //! two to the test registry and the third to a loopback port where nothing listens, so no lookup ever
@@ -77,44 +78,30 @@ items:
 ";
 
 struct Checkout {
-    dir: tempfile::TempDir,
+    _tmp: tempfile::TempDir,
+    /// The work tree: the fixture, the streams above in `deploy/`, mirror rules in `.ci/`.
+    root: PathBuf,
     registry: TestRegistry,
     /// A loopback port nothing listens on: the "registry" of `down.example`.
     dead: String,
 }
 
 impl Checkout {
-    /// The streams above beside a Helm chart, an Ansible role, another team's broken YAML and a
-    /// dot-directory, committed to Git.
+    /// The fixture repository with the streams above in `deploy/`, committed to Git.
     fn new() -> Checkout {
         let registry = TestRegistry::plain();
-        let dir = tempfile::tempdir().expect("tempdir");
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = support::gitops::gitops_repo(tmp.path());
         let checkout = Checkout {
             dead: format!("127.0.0.1:{}", free_port()),
-            dir,
+            _tmp: tmp,
+            root,
             registry,
         };
         checkout.write("deploy/app.yaml", APP);
         checkout.write("deploy/tools.json", TOOLS);
         checkout.write("deploy/list.yaml", LIST);
-        checkout.write(
-            "charts/web/templates/deployment.yaml",
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  {{- include \"web.spec\" . | nindent 2 }}\n",
-        );
-        checkout.write(
-            "charts/web/Chart.yaml",
-            "apiVersion: v2\nname: web\nversion: 0.1.0\n",
-        );
-        checkout.write(
-            "ansible/roles/web/vars/main.yml",
-            "image: \"{{ registry }}/web:{{ version }}\"\nreplicas: {{ replicas | int }}\n",
-        );
-        checkout.write(
-            "other-team/config.yaml",
-            "apiVersion: v1\nkind: ConfigMap\ndata:\n  key: [unclosed\n",
-        );
         checkout.write(".ci/mirrors.yaml", &checkout.mirrors());
-        checkout.git(&["init", "-q"]);
         checkout.commit("initial");
         checkout
     }
@@ -132,7 +119,7 @@ impl Checkout {
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.root.join(name)
     }
 
     fn write(&self, name: &str, text: &str) {
@@ -148,7 +135,7 @@ impl Checkout {
     /// Every file's bytes, to prove that nothing changed.
     fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files = Vec::new();
-        let mut stack = vec![self.dir.path().to_path_buf()];
+        let mut stack = vec![self.root.clone()];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).expect("read_dir") {
                 let path = entry.expect("entry").path();
@@ -169,7 +156,7 @@ impl Checkout {
 
     fn git(&self, args: &[&str]) {
         let status = std::process::Command::new("git")
-            .current_dir(self.dir.path())
+            .current_dir(&self.root)
             .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
             .args(args)
             .status()
@@ -193,18 +180,30 @@ impl Checkout {
             .digest
     }
 
-    /// Every image the streams name, pushed once.
+    /// Every image the streams name (the fixture's and `deploy/`'s), pushed once.
     fn push_all(&self) {
-        self.push("team/app", "stable", "1");
-        self.push("team/app", "1.0", "1");
-        self.push("team/cli", "2", "1");
-        self.push("team/base", "9", "1");
+        for (repo, tag) in [
+            ("team/app", "stable"),
+            ("team/app", "1.0"),
+            ("team/cli", "2"),
+            ("team/base", "9"),
+            ("team/web", "1.0"),
+            ("team/web", "2.0"),
+            ("team/web", "latest"),
+            ("team/tools", "1.0"),
+            ("team/api", "1.0"),
+            ("team/worker", "1.0"),
+            ("team/cron", "3.1"),
+            ("team/reports", "1.0"),
+        ] {
+            self.push(repo, tag, "1");
+        }
     }
 
     fn import(&self, args: &[&str]) -> Run {
-        let mut command = streamlock(self.dir.path());
+        let mut command = streamlock(&self.root);
         command
-            .current_dir(self.dir.path())
+            .current_dir(&self.root)
             .env("SOURCE_DATE_EPOCH", "1767225600")
             .args(["import", "--mirror-config", ".ci/mirrors.yaml"])
             .args(["--insecure-registry", &self.registry.addr])
@@ -436,7 +435,9 @@ fn with_the_registry_unreachable_nothing_is_written_and_the_cause_is_named() {
         stable["fix"].as_str().is_some_and(|f| !f.is_empty()),
         "{stable:#}"
     );
-    assert_eq!(doc["summary"]["notRecorded"], 5, "{doc:#}");
+    // Every importable tag of the repository (the fixture's 8 and deploy/'s 5) failed, none recorded.
+    assert_eq!(doc["summary"]["tags"], 13, "{doc:#}");
+    assert_eq!(doc["summary"]["notRecorded"], 13, "{doc:#}");
 }
 
 #[test]
@@ -487,9 +488,9 @@ fn a_transient_failure_beside_a_not_found_writes_only_the_not_found() {
 fn an_http_registry_without_insecure_says_how_to_fix_it() {
     let checkout = Checkout::new();
     checkout.push_all();
-    let mut command = streamlock(checkout.dir.path());
+    let mut command = streamlock(&checkout.root);
     command
-        .current_dir(checkout.dir.path())
+        .current_dir(&checkout.root)
         .args([
             "import",
             "--write",
@@ -516,9 +517,9 @@ fn the_offline_check_says_one_line_on_success_and_names_the_hook_on_failure() {
     let checkout = Checkout::new();
     let files = ["deploy/app.yaml", "deploy/tools.json"];
     let offline = |quiet: bool| {
-        let mut command = streamlock(checkout.dir.path());
+        let mut command = streamlock(&checkout.root);
         command
-            .current_dir(checkout.dir.path())
+            .current_dir(&checkout.root)
             .args(["import", "--check", "--offline"])
             .args(files);
         if quiet {

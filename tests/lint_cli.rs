@@ -85,6 +85,39 @@ fn json_is_the_documented_contract() {
 }
 
 #[test]
+fn messages_name_what_the_field_does_not() {
+    let message = |rule: &str| {
+        let out = streamlock()
+            .args(["lint", "--format", "json", &fixture(rule, "bad.yaml")])
+            .output()
+            .expect("run");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let d = doc["diagnostics"]
+            .as_array()
+            .and_then(|all| all.iter().find(|d| d["rule"] == rule))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {rule} in {doc}"));
+        (d["field"].clone(), d["message"].clone())
+    };
+    // Both definitions have the field path spec.tags[latest]: only the line tells them apart.
+    assert_eq!(
+        message("duplicate-tag"),
+        (
+            "spec.tags[latest].name".into(),
+            "tag \"latest\" is also defined at line 12; the server keeps only the last one".into()
+        )
+    );
+    // The field is already in the diagnostic; the message names only the key.
+    assert_eq!(
+        message("unknown-field"),
+        (
+            "spec.importPolicy".into(),
+            "unknown field `importPolicy`; it belongs under each entry of spec.tags".into()
+        )
+    );
+}
+
+#[test]
 fn github_annotations_are_escaped_and_counted() {
     streamlock()
         .args([

@@ -26,7 +26,8 @@ fn options(path: &Path) -> LintOptions {
 }
 
 fn rules_reported(path: &Path) -> Vec<&'static str> {
-    let reports = lint::lint_files(&[path.to_path_buf()], &options(path), &Config::default());
+    let reports =
+        lint::lint_files(&[path.to_path_buf()], &options(path), &Config::default()).reports;
     reports
         .iter()
         .flat_map(|r| &r.diagnostics)
@@ -68,7 +69,8 @@ fn good_fixtures_have_no_errors() {
             std::slice::from_ref(&good),
             &options(&good),
             &Config::default(),
-        );
+        )
+        .reports;
         let errors: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)
@@ -109,7 +111,7 @@ fn missing_namespace_is_an_error_only_when_required() {
         require_namespace: true,
         ..LintOptions::default()
     };
-    let reports = lint::lint_files(&[path], &options, &Config::default());
+    let reports = lint::lint_files(&[path], &options, &Config::default()).reports;
     let d = reports[0]
         .diagnostics
         .iter()
@@ -123,7 +125,8 @@ fn findings_point_at_the_field_in_openshift_notation() {
         &[fixture("invalid-from-kind", "bad.yaml")],
         &LintOptions::default(),
         &Config::default(),
-    );
+    )
+    .reports;
     let d = reports[0]
         .diagnostics
         .iter()

@@ -4,9 +4,7 @@
 
 mod write_support;
 
-use std::path::PathBuf;
-
-use streamlock::load::{Limits, Node, Wrapper, find_objects, load_file};
+use streamlock::load::{Node, find_objects};
 use streamlock::model::status::StreamStatus;
 use streamlock::write::{FileEdit, Snapshot, write_atomic};
 use write_support::{assert_only_status_changed, failure_status};
@@ -24,39 +22,15 @@ fn spec_tag_names(object: &Node) -> Vec<&str> {
 
 #[test]
 fn every_corpus_stream_takes_a_failure_status_losslessly() {
-    let Some(corpus) = std::env::var_os("STREAMLOCK_CORPUS") else {
-        println!("STREAMLOCK_CORPUS is not set: corpus write test skipped");
+    let Some(corpus) = write_support::corpus_files("corpus write test") else {
         return;
     };
     let scratch = tempfile::tempdir().expect("temp dir");
     let (mut files, mut objects_edited, mut refused) = (0, 0, Vec::new());
-    for entry in ignore::WalkBuilder::new(PathBuf::from(&corpus))
-        .standard_filters(false)
-        .build()
-    {
-        let Ok(entry) = entry else { continue };
-        let path = entry.path();
-        let is_manifest = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        );
-        if !is_manifest || !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let Ok(file) = load_file(path, Limits::default()) else {
-            continue;
-        };
-        if file.parsed.error.is_some() {
-            continue;
-        }
-        let objects: Vec<_> = find_objects(&file.parsed.documents)
-            .into_iter()
-            .enumerate()
-            .filter(|(_, o)| !matches!(o.wrapper, Wrapper::Template(_)))
-            .collect();
-        if objects.is_empty() {
-            continue;
-        }
+    for (file, indices) in &corpus {
+        let path = file.source.path();
+        let all = find_objects(&file.parsed.documents);
+        let objects: Vec<_> = indices.iter().map(|&i| (i, &all[i])).collect();
         let statuses: Vec<StreamStatus> = objects
             .iter()
             .map(|(_, o)| {
@@ -64,7 +38,7 @@ fn every_corpus_stream_takes_a_failure_status_losslessly() {
                 failure_status(if tags.is_empty() { &["latest"] } else { &tags })
             })
             .collect();
-        let mut edit = FileEdit::new(&file).expect("a parsed file can be edited");
+        let mut edit = FileEdit::new(file).expect("a parsed file can be edited");
         let mut edits = Vec::new();
         for ((index, object), status) in objects.iter().zip(&statuses) {
             match edit.set_status(object, status) {
@@ -90,13 +64,10 @@ fn every_corpus_stream_takes_a_failure_status_losslessly() {
         files += 1;
         objects_edited += edits.len();
     }
-    println!(
-        "{files} files, {objects_edited} ImageStreams written, {} refused:",
-        refused.len()
+    write_support::print_refusals(
+        &format!("{files} files, {objects_edited} ImageStreams written"),
+        &refused,
     );
-    for reason in &refused {
-        println!("  {reason}");
-    }
     assert!(
         files > 500,
         "only {files} corpus files had ImageStreams; is STREAMLOCK_CORPUS right?"

@@ -110,7 +110,7 @@ fn empty_status_with_a_comment_becomes_a_block_under_the_same_line() {
   dockerImageRepository: \"\"
   tags:
   - tag: latest
-    items: null
+    items: []
     conditions:
     - type: ImportSuccess
       status: \"False\"
@@ -203,7 +203,7 @@ fn a_literal_block_as_last_value_keeps_its_lines() {
 fn json_keeps_tabs_spaces_and_single_line_layout() {
     let text = fixture("tabs.json");
     let out = set_status(&text, 0, &failure_status(&["latest"])).expect("editable");
-    let expected = "\t\"status\": {\n\t\t\"dockerImageRepository\": \"\",\n\t\t\"tags\": [\n\t\t\t{\n\t\t\t\t\"tag\": \"latest\",\n\t\t\t\t\"items\": null,\n\t\t\t\t\"conditions\": [\n\t\t\t\t\t{\n\t\t\t\t\t\t\"type\": \"ImportSuccess\",";
+    let expected = "\t\"status\": {\n\t\t\"dockerImageRepository\": \"\",\n\t\t\"tags\": [\n\t\t\t{\n\t\t\t\t\"tag\": \"latest\",\n\t\t\t\t\"items\": [],\n\t\t\t\t\"conditions\": [\n\t\t\t\t\t{\n\t\t\t\t\t\t\"type\": \"ImportSuccess\",";
     assert!(out.contains(expected), "{out}");
     assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok());
 
@@ -216,7 +216,7 @@ fn json_keeps_tabs_spaces_and_single_line_layout() {
     let out = set_status(&text, 0, &failure_status(&["latest"])).expect("editable");
     assert_eq!(
         out,
-        "{\"kind\":\"ImageStream\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"compact\"},\"spec\":{\"tags\":[]},\"status\":{\"dockerImageRepository\":\"\",\"tags\":[{\"tag\":\"latest\",\"items\":null,\"conditions\":[{\"type\":\"ImportSuccess\",\"status\":\"False\",\"lastTransitionTime\":\"2026-11-22T10:00:00Z\",\"reason\":\"NotFound\",\"message\":\"Internal error occurred: 127.0.0.1:5000/x:latest: manifest unknown\",\"generation\":2}]}]}}"
+        "{\"kind\":\"ImageStream\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"compact\"},\"spec\":{\"tags\":[]},\"status\":{\"dockerImageRepository\":\"\",\"tags\":[{\"tag\":\"latest\",\"items\":[],\"conditions\":[{\"type\":\"ImportSuccess\",\"status\":\"False\",\"lastTransitionTime\":\"2026-11-22T10:00:00Z\",\"reason\":\"NotFound\",\"message\":\"Internal error occurred: 127.0.0.1:5000/x:latest: manifest unknown\",\"generation\":2}]}]}}"
     );
 }
 

@@ -44,6 +44,8 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
         files.retain(|f| std::fs::canonicalize(f).map_or(true, |f| !f.starts_with(&dir)));
     }
     let mut repo = Repo::load(&files);
+    let skipped = repo.skipped.iter().map(|s| (s.path.as_path(), s.why()));
+    super::tell_skipped(&args.paths, files.len(), repo.found_any(), skipped, global);
     for bad in &repo.unreadable {
         eprintln!(
             "streamlock: {}: {}",
@@ -225,7 +227,8 @@ fn offline_check(
     }
     let checked = check_offline_count(&streams);
     if findings.is_empty() && repositories.is_empty() && !broken {
-        if !quiet && args.format == ImportFormat::Human {
+        // With no stream there is nothing to vouch for: `tell_skipped` has said why.
+        if !quiet && args.format == ImportFormat::Human && !streams.is_empty() {
             eprintln!(
                 "streamlock: status is up to date for {} in {}",
                 import_report::count(checked, "importable tag"),

@@ -4,6 +4,7 @@ use super::{Exit, print, use_color};
 use crate::cli::{FailOn, Global, LintArgs};
 use crate::cluster::{Cluster, ClusterError, LoadError};
 use crate::lint::{self, Diagnostic, FileReport, LintOptions, Severity, file_rules, rules};
+use crate::load::classify::NOT_IMAGESTREAM;
 use crate::report::{self, Format, Output};
 
 pub fn run(args: LintArgs, global: &Global) -> Exit {
@@ -30,7 +31,19 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
         cluster,
         ..LintOptions::default()
     };
-    let mut reports = lint::lint_files(&files, &options, &config);
+    let linted = lint::lint_files(&files, &options, &config);
+    let skipped = linted
+        .skipped
+        .iter()
+        .map(|p| (p.as_path(), NOT_IMAGESTREAM.to_string()));
+    super::tell_skipped(
+        &args.paths,
+        files.len(),
+        !linted.reports.is_empty(),
+        skipped,
+        global,
+    );
+    let mut reports = linted.reports;
     if let Some(problem) = cluster_problem {
         add_cluster_problem(&mut reports, problem);
     }

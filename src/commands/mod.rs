@@ -10,10 +10,10 @@ pub mod tag;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use crate::cli::{Color, Global};
 use crate::discover;
 use crate::lint::Config;
-
-use crate::cli::Color;
+use crate::report::{display_path, plural};
 
 /// What a command ends with: 0 nothing to report, 1 findings, 2 could not run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,4 +74,54 @@ pub fn collect(
         return Err(Exit::Failure);
     }
     Ok((config, files))
+}
+
+/// Says on stderr, never as a failure, what of `paths` was not read as ImageStreams: that they hold
+/// none at all (`found` is false), or how many files were skipped and why; `-v` lists them and `-q`
+/// hides it all. `read` counts the files discovered.
+pub fn tell_skipped<'a>(
+    paths: &[PathBuf],
+    read: usize,
+    found: bool,
+    skipped: impl IntoIterator<Item = (&'a Path, String)>,
+    global: &Global,
+) {
+    if global.quiet {
+        return;
+    }
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (path, why) in skipped {
+        if global.verbose > 0 {
+            eprintln!("streamlock: skipped {}: {why}", display_path(path));
+        }
+        match counts.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((why, 1)),
+        }
+    }
+    if !found {
+        // A hook passes every staged file: past a few, the line names how many, not which.
+        let shown = match paths {
+            [] => ".".to_string(),
+            [_] | [_, _] | [_, _, _] => {
+                let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+                shown.join(" ")
+            }
+            _ => format!("the {} paths given", paths.len()),
+        };
+        let what = match read {
+            0 => "no .yaml, .yml or .json file there".to_string(),
+            _ => format!("{} read, none holds one", plural(read, "file")),
+        };
+        eprintln!("streamlock: no ImageStream in {shown}: {what}");
+        return;
+    }
+    let listed = if global.verbose > 0 {
+        ""
+    } else {
+        " (-v lists them)"
+    };
+    for (why, n) in counts {
+        eprintln!("info: {} skipped: {why}{listed}", plural(n, "file"));
+    }
 }

@@ -11,14 +11,14 @@ use crate::model::reference;
 use crate::model::spec::{DOCKER_IMAGE, SpecTag};
 use crate::report::display_path;
 use crate::tag::{self, Dest, Options};
-use crate::write::spec_tag::{NewSpecTag, TagChange, edit_spec_tag};
-use crate::write::{Snapshot, Transaction, unified_diff};
+use crate::write::spec_tag::{NewSpecTag, TagChange};
+use crate::write::{FileEdit, Snapshot, Transaction, unified_diff};
 
 pub fn run(args: TagArgs, global: &Global) -> Exit {
     match tag_files(args, global) {
         Ok(()) => Exit::Clean,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("streamlock: {e}");
             Exit::Failure
         }
     }
@@ -42,7 +42,7 @@ fn tag_files(args: TagArgs, global: &Global) -> Result<(), String> {
     let source = match source {
         Some(arg) => {
             let source = tag::resolve_source(arg, &options, &repository)?;
-            tag::validate(&source, &dests, &options)?;
+            tag::validate(&source, &dests, &options, &repository)?;
             Some(source)
         }
         None => None,
@@ -82,7 +82,12 @@ fn tag_files(args: TagArgs, global: &Global) -> Result<(), String> {
                 )
             }
         };
-        let text = edit_spec_tag(found.file, &found.object, &change).map_err(|e| e.to_string())?;
+        let text = FileEdit::new(found.file)
+            .and_then(|mut edit| {
+                edit.change_tag(&found.object, &change)?;
+                edit.finish()
+            })
+            .map_err(|e| e.to_string())?;
         if !originals.iter().any(|(p, _)| *p == path) {
             originals.push((path.clone(), found.file.source.text.clone()));
         }

@@ -1,5 +1,9 @@
-//! Ages as `oc describe` prints them: docker go-units `HumanDuration` of `now - t`, where a missing or
-//! zero time is Go's zero `time.Time` (year 1), whose distance saturates at Go's largest Duration.
+//! Ages as `oc describe` prints them: docker go-units `HumanDuration` of `now - t`.
+//!
+//! A missing or zero time is Go's zero `time.Time` to oc, and its distance saturates at Go's largest
+//! Duration: oc prints "292 years ago" for an image config without `created`. That says nothing, so
+//! here an unknown time has no age: the field is left out, as oc's formatMeta leaves out a zero
+//! creation time, or reads `<none>`, oc's word for an empty value (oc pkg/helpers/describe/helpers.go).
 
 use jiff::Timestamp;
 
@@ -15,14 +19,23 @@ pub fn now() -> Timestamp {
         .unwrap_or_else(Timestamp::now)
 }
 
-/// `HumanDuration(now.Sub(t))` for an RFC 3339 time as written in the file; `""`, `null` or an
-/// unreadable time count as the zero time, as they do for a metav1.Time oc never got.
-pub fn age(now: Timestamp, time: &str) -> String {
-    let nanos = match time.parse::<Timestamp>() {
-        Ok(t) => now.as_nanosecond() - t.as_nanosecond(),
-        Err(_) => MAX_NANOS,
-    };
-    human_duration(nanos.clamp(-MAX_NANOS - 1, MAX_NANOS) as i64)
+/// Go's zero `time.Time`, which a zero metav1.Time or an unset `created` stands for.
+const GO_ZERO_TIME: i64 = -62_135_596_800;
+
+/// `HumanDuration(now.Sub(t))` for an RFC 3339 time as written in the file; `None` when it is absent
+/// (`""`, `null`), unreadable or Go's zero time.
+pub fn age(now: Timestamp, time: &str) -> Option<String> {
+    let t = time
+        .parse::<Timestamp>()
+        .ok()
+        .filter(|t| t.as_second() != GO_ZERO_TIME)?;
+    let nanos = now.as_nanosecond() - t.as_nanosecond();
+    Some(human_duration(nanos.clamp(-MAX_NANOS - 1, MAX_NANOS) as i64))
+}
+
+/// `"<age> ago"`, or `<none>` for a time [`age`] cannot tell.
+pub fn ago(now: Timestamp, time: &str) -> String {
+    age(now, time).map_or_else(|| "<none>".to_owned(), |age| format!("{age} ago"))
 }
 
 /// docker/go-units `HumanDuration`: truncated seconds and minutes, rounded hours.
@@ -88,11 +101,16 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_time_is_gos_zero_time() {
+    fn a_missing_or_zero_time_has_no_age() {
         let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
-        assert_eq!(age(now, ""), "292 years");
-        assert_eq!(age(now, "garbage"), "292 years");
-        assert_eq!(age(now, "2025-12-31T23:00:00Z"), "About an hour");
-        assert_eq!(age(now, "2025-12-31T23:00:00+01:00"), "2 hours");
+        for unknown in ["", "null", "garbage", "0001-01-01T00:00:00Z"] {
+            assert_eq!(age(now, unknown), None, "{unknown}");
+            assert_eq!(ago(now, unknown), "<none>", "{unknown}");
+        }
+        assert_eq!(age(now, "2025-12-31T23:00:00Z").unwrap(), "About an hour");
+        assert_eq!(age(now, "2025-12-31T23:00:00+01:00").unwrap(), "2 hours");
+        assert_eq!(ago(now, "1970-01-01T00:00:00Z"), "56 years ago");
+        // A real time beyond Go's Duration range is clamped, as oc clamps it.
+        assert_eq!(age(now, "0001-01-01T00:00:01Z").unwrap(), "292 years");
     }
 }

@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use jiff::Timestamp;
 
-use super::duration::age;
+use super::duration::{ago, human_duration};
 use super::stream::{format_map, format_string};
 use crate::registry::{ContainerConfig, Content, Image, Inspected};
 
@@ -38,7 +38,7 @@ pub fn format_image(out: &mut String, inspected: &Inspected, imported: &str, now
                 format_string(out, "Layers", &layers.join("\n"));
             }
             let created = image.config.created.as_deref().unwrap_or("");
-            format_string(out, "Image Created", &format!("{} ago", age(now, created)));
+            format_string(out, "Image Created", &ago(now, created));
             format_string(out, "Author", &image.config.author);
             format_string(out, "Arch", &image.config.architecture);
             format_run_config(out, image.config.config.as_ref().unwrap_or(&empty));
@@ -46,11 +46,11 @@ pub fn format_image(out: &mut String, inspected: &Inspected, imported: &str, now
         Content::List(manifests) => {
             format_string(out, "Layer Size", &human_size(0));
             let created = if imported.is_empty() {
-                "Less than a second".to_owned()
+                format!("{} ago", human_duration(0))
             } else {
-                age(now, imported)
+                ago(now, imported)
             };
-            format_string(out, "Image Created", &format!("{created} ago"));
+            format_string(out, "Image Created", &created);
             format_string(out, "Author", "");
             format_string(out, "Arch", "");
             let lines: Vec<String> = manifests

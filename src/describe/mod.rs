@@ -8,7 +8,7 @@ mod priority;
 mod stream;
 mod tabwriter;
 
-pub use duration::{age, human_duration, now};
+pub use duration::{age, ago, human_duration, now};
 pub use find::{Found, Repository, split_namespace};
 pub use istag::{describe_istag, describe_istag_remote, remote_lookup};
 pub use priority::prioritize_tags;

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use jiff::Timestamp;
 
-use super::duration::age;
+use super::duration::{age, ago};
 use super::priority::prioritize_tags;
 use super::tabwriter::align;
 use crate::load::Node;
@@ -96,12 +96,13 @@ pub fn describe_stream(stream: &Described<'_>, now: Timestamp) -> String {
     if !stream.namespace().is_empty() {
         format_string(&mut out, "Namespace", stream.namespace());
     }
-    if let Some(created) = meta
+    // formatMeta: no Created line for a zero (here: absent or unreadable) creation time.
+    if let Some(age) = meta
         .and_then(|m| m.get("creationTimestamp"))
         .and_then(Node::as_str)
-        .filter(|s| !s.is_empty())
+        .and_then(|created| age(now, created))
     {
-        let _ = writeln!(out, "Created:\t{} ago", age(now, created));
+        let _ = writeln!(out, "Created:\t{age} ago");
     }
     format_map(
         &mut out,
@@ -327,24 +328,24 @@ fn format_tag(out: &mut String, stream: &Described<'_>, tag: &str, now: Timestam
         if condition.kind == IMPORT_SUCCESS && condition.status == "False" {
             let _ = write!(
                 out,
-                "  ! error: Import failed ({}): {}\n      {} ago\n",
+                "  ! error: Import failed ({}): {}\n      {}\n",
                 condition.reason,
                 condition.message,
-                age(now, &condition.last_transition_time)
+                ago(now, &condition.last_transition_time)
             );
         }
     }
     for (i, item) in status.items.iter().enumerate() {
         let marker = if i == 0 { '*' } else { ' ' };
         let _ = writeln!(out, "  {marker} {}", item.docker_image_reference);
-        let ago = age(now, &item.created);
+        let when = ago(now, &item.created);
         let pinned = reference::parse(&item.docker_image_reference).map(|r| r.id);
         match pinned {
             Ok(id) if !item.image.is_empty() && id != item.image => {
-                let _ = writeln!(out, "      {ago} ago\t{}", item.image);
+                let _ = writeln!(out, "      {when}\t{}", item.image);
             }
             _ => {
-                let _ = writeln!(out, "      {ago} ago");
+                let _ = writeln!(out, "      {when}");
             }
         }
     }

@@ -9,7 +9,8 @@ use crate::load::{self, Limits};
 use crate::model::imagestream::read_status;
 use crate::repo::Repo;
 use crate::write::{
-    FileEdit, Snapshot, Transaction, TransactionError, status_document, status_path, unified_diff,
+    FileEdit, Snapshot, Transaction, TransactionError, shared_status_files, status_document,
+    status_path, unified_diff,
 };
 
 /// A file's old and new content.
@@ -110,13 +111,21 @@ pub fn status_dir_changes(
     dir: &Path,
 ) -> (Vec<FileChange>, Vec<String>) {
     let mut changes = Vec::new();
-    let mut errors = Vec::new();
+    let shared = shared_status_files(
+        dir,
+        repo.streams.iter().enumerate().map(|(i, s)| {
+            let meta = &s.stream.spec.meta;
+            (meta.namespace.as_str(), meta.name.as_str(), repo.path_of(i))
+        }),
+    );
+    let mut errors: Vec<String> = shared.iter().map(ToString::to_string).collect();
     for reconciled in &outcome.reconciled {
         let Some(status) = &reconciled.status else {
             continue;
         };
         let meta = &repo.streams[reconciled.stream].stream.spec.meta;
         match status_path(dir, &meta.namespace, &meta.name) {
+            Ok(path) if shared.iter().any(|s| s.path == path) => {}
             Ok(path) => changes.push(FileChange {
                 old: std::fs::read_to_string(&path).ok(),
                 new: status_document(&meta.name, &meta.namespace, status),

@@ -6,8 +6,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::load::Node;
+use crate::load::{Node, Source};
 use crate::model::imagestream::StreamView;
+use crate::model::path::FieldPath;
 use crate::model::schema::Problem;
 use crate::model::spec::StreamSpec;
 
@@ -16,6 +17,8 @@ use super::run::LintOptions;
 
 pub struct Context<'a> {
     pub view: &'a StreamView<'a>,
+    /// The file's text, for findings that name another place in it by line.
+    pub source: &'a Source,
     pub options: &'a LintOptions,
     /// The object's type and unknown-field problems, computed once for the rules that report them.
     pub schema: &'a [Problem],
@@ -32,6 +35,12 @@ impl Context<'_> {
 
     pub fn spec(&self) -> &StreamSpec {
         &self.view.spec
+    }
+
+    /// The line of the file where `path` (in this object) is.
+    pub fn line_of(&self, path: &FieldPath) -> usize {
+        let span = path.resolve(self.object(), false);
+        self.source.position(span.start).line
     }
 
     /// A Template parameter placeholder (`${NAME}` or `${{NAME}}`) that only `oc process` fills in.
@@ -58,6 +67,8 @@ pub enum CrossCheck {
         name: String,
         tag: String,
     },
+    /// More than one linted stream has exactly this namespace and name.
+    DefinedAgain { namespace: String, name: String },
 }
 
 impl CrossCheck {
@@ -69,6 +80,7 @@ impl CrossCheck {
                 name,
                 tag,
             } => repo.has_stream(namespace, name) && !repo.has_tag(namespace, name, tag),
+            CrossCheck::DefinedAgain { namespace, name } => repo.copies(namespace, name) > 1,
         }
     }
 }
@@ -133,6 +145,13 @@ impl RepoIndex {
         self.visible(namespace, name).next().is_some()
     }
 
+    /// How many linted streams have exactly this namespace and name.
+    pub fn copies(&self, namespace: &str, name: &str) -> usize {
+        self.streams.get(name).map_or(0, |all| {
+            all.iter().filter(|(ns, _)| ns == namespace).count()
+        })
+    }
+
     pub fn has_tag(&self, namespace: &str, name: &str, tag: &str) -> bool {
         self.visible(namespace, name)
             .any(|tags| tags.iter().any(|t| t == tag))
@@ -174,5 +193,13 @@ mod tests {
         assert!(missing("ci", "base", "3").holds(&repo));
         // A stream that is not there at all is another rule's finding.
         assert!(!missing("prod", "base", "3").holds(&repo));
+        let again = |ns: &str, name: &str| CrossCheck::DefinedAgain {
+            namespace: ns.into(),
+            name: name.into(),
+        };
+        assert!(!again("ci", "base").holds(&repo));
+        repo.add(stream("base", "ci", &[]));
+        assert!(again("ci", "base").holds(&repo));
+        assert!(!again("", "tools").holds(&repo));
     }
 }

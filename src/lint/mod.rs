@@ -12,7 +12,7 @@ use crate::model::path::FieldPath;
 
 pub use config::Config;
 pub use context::{Context, CrossCheck, RepoIndex};
-pub use run::{Diagnostic, FileReport, LintOptions, lint_files, lint_loaded};
+pub use run::{Diagnostic, FileReport, LintOptions, Linted, lint_files, lint_loaded};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -100,16 +100,29 @@ pub mod file_rules {
         id: "file-error",
         severity: Severity::Error,
         summary: "the file cannot be read as a manifest",
-        help: "The file is unreadable, too large, binary, not UTF-8, or not YAML/JSON at all (a Helm or \
-               Jinja template, for example). Fix the file, or exclude it with --exclude or `exclude:` in \
-               .streamlock.yaml if it is not a manifest.",
+        help: "The file is unreadable, too large, binary or not UTF-8, and its text shows an ImageStream \
+               kind (or could not be read at all, so there is no telling). Fix the file, or exclude it with \
+               --exclude or `exclude:` in .streamlock.yaml if it is not a manifest. Files that show no \
+               ImageStream are skipped, not reported.",
+        check: none,
+    };
+
+    pub static TEMPLATE_SOURCE: Rule = Rule {
+        id: "template-source",
+        severity: Severity::Note,
+        summary: "a Helm/Go or Jinja2 template that writes an ImageStream; not linted or imported",
+        help: "The file holds template markup (`{{ .Values.x }}`, `{% if %}`) and an ImageStream kind: \
+               it is the source of a manifest, not one, so nothing in it can be checked or pinned until it \
+               is rendered. Lint and import what it renders (`helm template CHART --output-dir out` then \
+               `streamlock lint out`), or keep the ImageStream as plain YAML beside the chart (a kustomize \
+               base, say) where streamlock can pin it. Set the rule to `off` to silence this note.",
         check: none,
     };
 
     pub static YAML_SYNTAX: Rule = Rule {
         id: "yaml-syntax",
         severity: Severity::Error,
-        summary: "the YAML or JSON does not parse (or exceeds nesting/alias budgets)",
+        summary: "a file that shows an ImageStream kind does not parse (or exceeds nesting/alias budgets)",
         help: "kubectl, oc and Argo CD cannot read this document either. Fix the syntax at the position \
                shown. Documents before the error were still linted.",
         check: none,

@@ -1,5 +1,6 @@
-//! Runs the rules over files. Each file is loaded, checked and dropped on a rayon worker, so only
-//! one tree per worker is alive at a time; what cross-stream rules need from the other files is kept
+//! Runs the rules over files. Each file is loaded, classified (files without an ImageStream are
+//! skipped: `load::classify`), checked and dropped on a rayon worker, so only one tree per worker is
+//! alive at a time; what cross-stream rules need from the other files is kept
 //! as small facts (the index entries of each stream, the checks of deferred findings) and answered
 //! once every file has been read. A file's text is kept only when it has something to report.
 
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::cluster::Cluster;
-use crate::load::{self, Limits, LoadedFile, Position, Source, Span, Wrapper};
+use crate::load::{self, Class, Limits, LoadedFile, Position, Source, Span, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
 use crate::model::schema;
@@ -55,6 +56,15 @@ pub struct FileReport {
     pub skipped_templates: Vec<(String, usize)>,
 }
 
+/// What lint found in the files it was given.
+#[derive(Debug, Default)]
+pub struct Linted {
+    /// One report per file that holds an ImageStream (or is broken and shows one), in path order.
+    pub reports: Vec<FileReport>,
+    /// Files that hold no ImageStream: not ours, whatever they contain.
+    pub skipped: Vec<PathBuf>,
+}
+
 /// One file checked on its own, before the cross-stream checks are answered.
 struct Checked {
     report: FileReport,
@@ -96,26 +106,39 @@ fn release_text(mut report: FileReport) -> FileReport {
     report
 }
 
-pub fn lint_files(paths: &[PathBuf], options: &LintOptions, config: &Config) -> Vec<FileReport> {
-    let mut checked: Vec<Checked> = paths
+pub fn lint_files(paths: &[PathBuf], options: &LintOptions, config: &Config) -> Linted {
+    let results: Vec<Option<Checked>> = paths
         .par_iter()
         .map(|path| check_file(path, options, config))
         .collect();
     let mut repo = RepoIndex::default();
-    for file in &mut checked {
-        for stream in file.streams.drain(..) {
-            repo.add(stream);
+    let mut checked = Vec::with_capacity(results.len());
+    let mut skipped = Vec::new();
+    for (path, result) in paths.iter().zip(results) {
+        match result {
+            Some(mut file) => {
+                for stream in file.streams.drain(..) {
+                    repo.add(stream);
+                }
+                checked.push(file);
+            }
+            None => skipped.push(path.clone()),
         }
     }
-    checked
-        .into_iter()
-        .map(|file| file.resolve(&repo))
-        .collect()
+    Linted {
+        reports: checked
+            .into_iter()
+            .map(|file| file.resolve(&repo))
+            .collect(),
+        skipped,
+    }
 }
 
-fn check_file(path: &Path, options: &LintOptions, config: &Config) -> Checked {
+/// `None` when the file is not ours (it holds no ImageStream).
+fn check_file(path: &Path, options: &LintOptions, config: &Config) -> Option<Checked> {
     match load::load_file(path, options.limits) {
         Ok(file) => lint_file(file, options, config),
+        Err(e) if !load::unreadable_is_ours(&e) => None,
         Err(e) => {
             let span = e.at.map_or(Span::default(), |at| Span::new(at, at));
             let diagnostic = place(
@@ -126,7 +149,7 @@ fn check_file(path: &Path, options: &LintOptions, config: &Config) -> Checked {
                 String::new(),
                 e.message,
             );
-            Checked {
+            Some(Checked {
                 report: FileReport {
                     path: path.to_path_buf(),
                     diagnostics: diagnostic.into_iter().collect(),
@@ -136,32 +159,48 @@ fn check_file(path: &Path, options: &LintOptions, config: &Config) -> Checked {
                 },
                 pending: Vec::new(),
                 streams: Vec::new(),
-            }
+            })
         }
     }
 }
 
-/// Lints one file already in memory as if it were the only file linted (the fuzz targets' entry).
-pub fn lint_loaded(file: LoadedFile, options: &LintOptions, config: &Config) -> FileReport {
-    let mut checked = lint_file(file, options, config);
+/// Lints one file already in memory as if it were the only file linted (the fuzz targets' entry);
+/// `None` when the file is not ours.
+pub fn lint_loaded(file: LoadedFile, options: &LintOptions, config: &Config) -> Option<FileReport> {
+    let mut checked = lint_file(file, options, config)?;
     let mut repo = RepoIndex::default();
     for stream in checked.streams.drain(..) {
         repo.add(stream);
     }
-    checked.resolve(&repo)
+    Some(checked.resolve(&repo))
 }
 
-fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Checked {
+fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Option<Checked> {
     let source = &file.source;
     let mut placed: Vec<(Diagnostic, Option<CrossCheck>)> = Vec::new();
+    match load::classify(&file) {
+        Class::Other => return None,
+        Class::Template { language, at } => {
+            let message = format!(
+                "{language} template source, not a manifest: its ImageStreams are not linted; lint \
+                 what it renders instead"
+            );
+            placed.extend(
+                place(
+                    source,
+                    &file_rules::TEMPLATE_SOURCE,
+                    config,
+                    Span::new(at, at + 2),
+                    String::new(),
+                    message,
+                )
+                .map(|d| (d, None)),
+            );
+            return Some(checked(file.source, placed, 0, Vec::new(), Vec::new()));
+        }
+        Class::Streams => {}
+    }
     if let Some(e) = &file.parsed.error {
-        let message = match looks_like_template_language(&source.text) {
-            Some(kind) => format!(
-                "{}; the file looks like a {kind} template, not plain YAML",
-                e.message
-            ),
-            None => e.message.clone(),
-        };
         placed.extend(
             place(
                 source,
@@ -169,7 +208,7 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Checke
                 config,
                 e.span,
                 String::new(),
-                message,
+                e.message.clone(),
             )
             .map(|d| (d, None)),
         );
@@ -177,30 +216,6 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Checke
     let objects = load::find_objects(&file.parsed.documents);
     let views: Vec<StreamView> = objects.iter().map(|o| StreamView::read(o.node)).collect();
     let indexed = views.iter().map(IndexedStream::of).collect();
-    if let Some(at) = file
-        .parsed
-        .documents
-        .iter()
-        .filter_map(|d| d.root.as_ref())
-        .find_map(mapping_key)
-    {
-        // `{{ .Values.x }}` reads as a mapping used as a key: Helm or Go template markup.
-        let message = "a mapping is used as a key, as `{{ … }}` template markup reads in YAML: this is a Helm/Go \
-                       template, not a manifest; lint the rendered output instead"
-            .to_string();
-        placed.extend(
-            place(
-                source,
-                &file_rules::FILE_ERROR,
-                config,
-                at,
-                String::new(),
-                message,
-            )
-            .map(|d| (d, None)),
-        );
-        return checked(file.source, placed, 0, Vec::new(), indexed);
-    }
 
     let mut streams = 0;
     let mut skipped: Vec<(String, usize)> = Vec::new();
@@ -225,6 +240,7 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Checke
         let schema = schema::check(object.node, &opaque);
         let cx = Context {
             view,
+            source,
             options,
             schema: &schema,
             in_template,
@@ -279,7 +295,7 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Checke
         );
     }
     placed.sort_by_key(|(d, _)| (d.span.start, d.rule.id));
-    checked(file.source, placed, streams, skipped, indexed)
+    Some(checked(file.source, placed, streams, skipped, indexed))
 }
 
 /// Splits placed diagnostics into the report and the deferred checks; frees the text when there is
@@ -370,32 +386,6 @@ fn place(
     })
 }
 
-/// The first mapping key that is itself a mapping, anywhere in `node`.
-fn mapping_key(node: &load::Node) -> Option<Span> {
-    match &node.kind {
-        load::NodeKind::Map(entries, _) => entries.iter().find_map(|e| {
-            if e.key.as_map().is_some() {
-                Some(e.key.span)
-            } else {
-                mapping_key(&e.value)
-            }
-        }),
-        load::NodeKind::Seq(items, _) => items.iter().find_map(mapping_key),
-        load::NodeKind::Scalar(_) => None,
-    }
-}
-
-/// Helm/Go (`{{ … }}`) or Jinja (`{% … %}`) markup explains most parse failures of such files.
-fn looks_like_template_language(text: &str) -> Option<&'static str> {
-    if text.contains("{%") || text.contains("{#") {
-        Some("Jinja2")
-    } else if text.contains("{{") {
-        Some("Helm/Go")
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,7 +435,7 @@ spec:
         let lint =
             |paths: &[PathBuf]| lint_files(paths, &LintOptions::default(), &Config::default());
 
-        let both = lint(&[app.clone(), base.clone()]);
+        let both = lint(&[app.clone(), base.clone()]).reports;
         assert_eq!(
             cross_stream(&both[0]),
             [
@@ -458,7 +448,7 @@ spec:
         assert_eq!(both[0].source.text, APP);
         assert!(both[1].source.text.is_empty());
 
-        let alone = lint(&[app]);
+        let alone = lint(&[app]).reports;
         assert_eq!(
             cross_stream(&alone[0]),
             [

@@ -1,5 +1,7 @@
-//! Stage 2: a file's bytes → spanned YAML documents → the ImageStream objects inside them.
+//! Stage 2: a file's bytes → spanned YAML documents → the ImageStream objects inside them, and
+//! whether the file is ours at all.
 
+pub mod classify;
 pub mod node;
 pub mod objects;
 pub mod parse;
@@ -7,6 +9,7 @@ pub mod source;
 
 use std::path::Path;
 
+pub use classify::{Class, classify, unreadable_is_ours};
 pub use node::{Entry, Layout, Node, NodeKind, Scalar, ScalarStyle, Span, Value};
 pub use objects::{Object, Wrapper, find_objects};
 pub use parse::{Document, DuplicateKey, Limits, Parsed, YamlError};

@@ -10,6 +10,7 @@ use miette::{
 use super::{Counts, display_path};
 use crate::lint::{Diagnostic, FileReport, Severity};
 use crate::load::Source;
+use crate::sanitize;
 
 pub fn render(reports: &[FileReport], color: bool, summary: bool) -> String {
     let theme = if color {
@@ -20,7 +21,8 @@ pub fn render(reports: &[FileReport], color: bool, summary: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     for report in reports {
-        let name = display_path(&report.path);
+        // Names and messages may hold text from outside: no control character reaches the terminal.
+        let name = sanitize::line(&display_path(&report.path)).into_owned();
         let source = Named {
             name: &name,
             text: &report.source.text,
@@ -32,7 +34,9 @@ pub fn render(reports: &[FileReport], color: bool, summary: bool) -> String {
             if handler.render_report(&mut out, &shown).is_err() {
                 out.push_str(&format!(
                     "{name}:{}:{}: {}\n",
-                    d.start.line, d.start.column, d.message
+                    d.start.line,
+                    d.start.column,
+                    sanitize::line(&d.message)
                 ));
             }
         }
@@ -124,16 +128,17 @@ struct Shown<'a> {
 
 impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&sanitize::line(&self.d.message))
     }
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = sanitize::line(&self.d.message);
         if self.d.field.is_empty() {
-            f.write_str(&self.d.message)
+            f.write_str(&message)
         } else {
-            write!(f, "{}: {}", self.d.field, self.d.message)
+            write!(f, "{}: {message}", sanitize::line(&self.d.field))
         }
     }
 }

@@ -6,7 +6,9 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::display_path;
+use super::markdown::{Capped, GITHUB_BODY_LIMIT, code, text};
 use crate::import::{Outcome, TagLine, TagOutcome};
+use crate::model::status::TagEvent;
 use crate::repo::Repo;
 use crate::sanitize;
 
@@ -231,72 +233,56 @@ pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], options: HumanOp
     out
 }
 
-/// Markdown for a PR body: what moved, then what failed.
+/// Markdown for a PR body: what moved, then what failed; every name escaped, and kept under GitHub's
+/// body limit with a note on what did not fit.
 pub fn markdown(repo: &Repo, outcome: &Outcome, lines: &[TagLine]) -> String {
     let s = Summary::of(lines, outcome);
-    let mut out = String::from("## streamlock import\n\n");
-    let _ = writeln!(
-        out,
-        "{} checked: **{} updated**, {} unchanged, {} failed, {} skipped.\n",
+    let mut doc = Capped::new(GITHUB_BODY_LIMIT);
+    doc.push(&format!(
+        "## streamlock import\n\n{} checked: **{} updated**, {} unchanged, {} failed, {} skipped.\n\n",
         count(s.tags, "tag"),
         s.updated,
         s.unchanged,
         s.failed,
         s.skipped
-    );
-    let moved: Vec<&TagLine> = lines
+    ));
+    let digest = |e: Option<&TagEvent>| e.map_or("—".to_string(), |e| code(&short(&e.image)));
+    let moved = lines
         .iter()
         .filter(|l| l.outcome == TagOutcome::Updated)
-        .collect();
-    if !moved.is_empty() {
-        out.push_str("| stream | tag | from | image |\n|---|---|---|---|\n");
-        for line in moved {
-            let before = line
-                .before
-                .as_ref()
-                .map_or("—".to_string(), |e| format!("`{}`", short(&e.image)));
-            let after = line
-                .after
-                .as_ref()
-                .map_or("—".to_string(), |e| format!("`{}`", short(&e.image)));
-            let _ = writeln!(
-                out,
-                "| {} | {} | `{}` | {before} → {after} |",
-                cell(&stream_name(repo, line.stream)),
-                cell(&line.tag),
-                cell(&line.from)
-            );
-        }
-        out.push('\n');
-    }
-    let failed: Vec<&TagLine> = lines.iter().filter(|l| l.outcome.failed()).collect();
-    if !failed.is_empty() {
-        out.push_str("### Failed\n\n");
-        for line in failed {
-            let detail = match &line.outcome {
-                TagOutcome::FailedRecorded { reason, message } => {
-                    format!("{reason}: {message} (recorded in status)")
-                }
-                TagOutcome::FailedNotRecorded { cause, fix } => {
-                    format!("{cause} (not recorded; {fix})")
-                }
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "- **{}:{}** (`{}`): {}",
-                cell(&stream_name(repo, line.stream)),
-                cell(&line.tag),
-                cell(&line.from),
-                cell(&detail)
-            );
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// Text safe inside a Markdown table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+        .map(|line| {
+            format!(
+                "| {} | {} | {} | {} → {} |",
+                text(&stream_name(repo, line.stream)),
+                text(&line.tag),
+                code(&line.from),
+                digest(line.before.as_ref()),
+                digest(line.after.as_ref()),
+            )
+        });
+    doc.section(
+        "| stream | tag | from | image |\n|---|---|---|---|\n",
+        moved,
+        "updated tags",
+    );
+    let failed = lines.iter().filter(|l| l.outcome.failed()).map(|line| {
+        let detail = match &line.outcome {
+            TagOutcome::FailedRecorded { reason, message } => {
+                format!("{reason}: {message} (recorded in status)")
+            }
+            TagOutcome::FailedNotRecorded { cause, fix } => {
+                format!("{cause} (not recorded; {fix})")
+            }
+            _ => String::new(),
+        };
+        format!(
+            "- **{}:{}** ({}): {}",
+            text(&stream_name(repo, line.stream)),
+            text(&line.tag),
+            code(&line.from),
+            text(&detail)
+        )
+    });
+    doc.section("### Failed\n\n", failed, "failed tags");
+    doc.finish("The JSON report (`--report FILE`) lists every tag.")
 }

@@ -1,9 +1,11 @@
-//! `--format junit`: one test case per file; each error is a failure, for CI dashboards.
+//! `--format junit`: one test case per file; each error is a failure, for CI dashboards. Valid against
+//! Jenkins' junit-10.xsd (jenkinsci/xunit-plugin), which requires `errors` on every `testsuite`.
 
 use std::fmt::Write;
 
 use super::{Counts, display_path};
 use crate::lint::{FileReport, Severity};
+use crate::sanitize;
 
 pub fn render(reports: &[FileReport]) -> String {
     let counts = Counts::of(reports);
@@ -12,16 +14,21 @@ pub fn render(reports: &[FileReport]) -> String {
         .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
         .count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    // `errors` counts test cases that could not run; lint runs every file, so it is always 0.
+    let totals = format!(
+        "tests=\"{}\" failures=\"{failed}\" errors=\"0\"",
+        counts.files
+    );
     let _ = writeln!(
         out,
-        "<testsuites name=\"streamlock\" tests=\"{}\" failures=\"{failed}\">\n  <testsuite name=\"streamlock lint\" tests=\"{}\" failures=\"{failed}\">",
-        counts.files, counts.files
+        "<testsuites name=\"streamlock\" {totals}>\n  <testsuite name=\"streamlock lint\" {totals}>"
     );
     for report in reports {
-        let name = escape(&display_path(&report.path));
+        let path = display_path(&report.path);
         let _ = write!(
             out,
-            "    <testcase classname=\"streamlock.lint\" name=\"{name}\""
+            "    <testcase classname=\"streamlock.lint\" name=\"{}\"",
+            escape(&path)
         );
         let errors: Vec<_> = report
             .diagnostics
@@ -35,8 +42,8 @@ pub fn render(reports: &[FileReport]) -> String {
         out.push_str(">\n");
         for d in errors {
             let text = format!(
-                "{}:{}:{}: {} [{}] {}",
-                name, d.start.line, d.start.column, d.field, d.rule.id, d.message
+                "{path}:{}:{}: {} [{}] {}",
+                d.start.line, d.start.column, d.field, d.rule.id, d.message
             );
             let _ = writeln!(
                 out,
@@ -52,18 +59,31 @@ pub fn render(reports: &[FileReport]) -> String {
     out
 }
 
+/// Text for an XML attribute or element, escaped once. XML 1.0 cannot carry most control
+/// characters at all, so every one (and any bidi override) is first made visible by the sanitiser.
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let clean = sanitize::line(s);
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
             c => out.push(c),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_and_controls_are_escaped_once() {
+        assert_eq!(escape("a&b <c> \"d\""), "a&amp;b &lt;c&gt; &quot;d&quot;");
+        assert_eq!(escape("x\u{1b}[31m\ny"), "x\\u{1b}[31m\\u{a}y");
+    }
 }

@@ -1,11 +1,13 @@
 //! Reports: the same diagnostics as human text (miette), JSON, GitHub workflow commands, SARIF or
 //! JUnit. `--format` takes a list, each optionally written to a file: `github,sarif=lint.sarif`.
+//! `markdown` holds the escaping and size cap of the Markdown summaries.
 
 pub mod github;
 pub mod human;
 pub mod import;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod sarif;
 
 use std::path::{Path, PathBuf};

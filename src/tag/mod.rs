@@ -151,7 +151,12 @@ pub fn resolve_source(
 }
 
 /// Checks oc makes before it changes anything.
-pub fn validate(source: &Source, dests: &[Dest], options: &Options) -> Result<(), String> {
+pub fn validate(
+    source: &Source,
+    dests: &[Dest],
+    options: &Options,
+    repository: &Repository,
+) -> Result<(), String> {
     if source.kind != DOCKER_IMAGE && (options.scheduled || options.insecure) {
         return Err("only container images can have importing flags set".into());
     }
@@ -161,11 +166,10 @@ pub fn validate(source: &Source, dests: &[Dest], options: &Options) -> Result<()
                 "cannot set a container image tag as an alias and also set import flags".into(),
             );
         }
-        let cross = dests
-            .iter()
-            .any(|d| d.namespace != options.namespace || d.stream != source.reference.name);
-        if cross {
-            return Err("cannot set alias across different Image Streams".into());
+        for dest in dests {
+            if !alias_within_stream(source, dest, options, repository)? {
+                return Err("cannot set alias across different Image Streams".into());
+            }
         }
     }
     for dest in dests {
@@ -177,6 +181,31 @@ pub fn validate(source: &Source, dests: &[Dest], options: &Options) -> Result<()
         }
     }
     Ok(())
+}
+
+/// oc's isCrossImageStream compares the destination with oc's current project, which a repository
+/// does not have. Here the alias is judged by what it writes: its `from` must name the destination
+/// stream itself — the same stream name, and no namespace or the stream's own. So
+/// `team-a/ruby:3.3 team-a/ruby:latest` and `ruby:3.3 ruby:latest` work without `-n`.
+fn alias_within_stream(
+    source: &Source,
+    dest: &Dest,
+    options: &Options,
+    repository: &Repository,
+) -> Result<bool, String> {
+    if dest.stream != source.reference.name {
+        return Ok(false);
+    }
+    let (tag, _) = spec_tag(source, dest, options);
+    if tag.from.namespace.is_empty() || tag.from.namespace == dest.namespace {
+        return Ok(true);
+    }
+    if !dest.namespace.is_empty() {
+        return Ok(false);
+    }
+    // No namespace given for the destination: the stream's own decides.
+    let found = repository.find(None, &dest.stream)?;
+    Ok(Described::new(found.object.node).namespace() == tag.from.namespace)
 }
 
 /// The spec tag oc sends for `dest`, and the line it prints.

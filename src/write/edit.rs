@@ -10,14 +10,15 @@ use super::json::{self, JsonStyle};
 use super::readback::read_status;
 use super::scalar::{Quote, yaml_scalar};
 use super::shape::{self, Shape};
+use super::spec_tag::{self, TagChange, TagNodes};
 use super::splice::{self, Splice};
-use super::text::{
-    column, indent_of, newline_of, next_line_start, through_comment, trim_end, with_newline,
-};
+use super::text::{column, newline_of, next_line_start, through_comment, trim_end, with_newline};
 use super::yaml::YamlStyle;
 use crate::load::{
     Entry, Layout, LoadedFile, Node, NodeKind, Object, ScalarStyle, Source, find_objects, parse,
 };
+use crate::model::imagestream::StreamView;
+use crate::model::spec::StreamSpec;
 use crate::model::status::StreamStatus;
 
 /// Why a file is not edited; `line` is 1-based.
@@ -46,6 +47,12 @@ enum Check {
         object: usize,
         tag: String,
         name: String,
+    },
+    /// After a tag change, the whole stream: its spec with the changed tags, and its status.
+    Stream {
+        object: usize,
+        spec: StreamSpec,
+        status: Option<StreamStatus>,
     },
 }
 
@@ -95,7 +102,7 @@ impl<'f> FileEdit<'f> {
         let shape = shape::status(status);
         let planned = match mode {
             Mode::Yaml => yaml_status(text, node, entry, shape),
-            Mode::Json => json_status(text, node, entry, &shape),
+            Mode::Json => json_status(text, node, &shape),
         };
         let planned = planned.map_err(|reason| self.error(node.span.start, reason))?;
         self.splices.extend(planned);
@@ -143,6 +150,56 @@ impl<'f> FileEdit<'f> {
             object: index,
             tag: tag.to_string(),
             name: pinned.to_string(),
+        });
+        Ok(())
+    }
+
+    /// Adds, replaces or deletes a tag as `oc tag` does. The check reads the whole stream back, so
+    /// a tag change is planned in an edit of its own, not next to a status or pin of the same stream.
+    pub fn change_tag(&mut self, object: &Object<'_>, change: &TagChange) -> Result<(), EditError> {
+        let index = self.index_of(object)?;
+        let mode = self.mode(object)?;
+        let node = object.node;
+        let (spec, status) = change
+            .expected(&StreamView::read(node))
+            .map_err(|reason| self.error(node.span.start, reason))?;
+        let nodes = TagNodes::of(node);
+        // What the change rewrites: the tag lists (whole), and the mappings that hold them.
+        let mut touched = vec![(nodes.spec, false), (nodes.tags, true)];
+        if matches!(change, TagChange::Delete(_)) {
+            touched.extend([(nodes.status, false), (nodes.status_tags, true)]);
+        }
+        for (n, whole) in touched {
+            if let Some(n) = n.filter(|n| n.shared || (whole && any_shared(n))) {
+                return Err(self.error(n.span.start, "spec.tags or status.tags, or what holds them, is anchored or aliased (&/*); editing it would change other parts of the document".into()));
+            }
+        }
+        let flow_with_content = |n: &Node| match &n.kind {
+            NodeKind::Map(entries, Layout::Flow) => !entries.is_empty(),
+            NodeKind::Seq(items, Layout::Flow) => !items.is_empty(),
+            _ => false,
+        };
+        for n in [nodes.spec, nodes.tags].into_iter().flatten() {
+            if mode == Mode::Yaml && flow_with_content(n) {
+                return Err(self.error(n.span.start, "spec or spec.tags is written in flow style ({…}/[…]) inside block YAML; write it in block style to edit it".into()));
+            }
+        }
+        let text = &self.file.source.text;
+        let planned = match mode {
+            Mode::Yaml => {
+                let style = YamlStyle::detect(text, node, None);
+                spec_tag::yaml_splices(text, node, change, &style)
+            }
+            Mode::Json => {
+                spec_tag::json_splices(text, node, change, &JsonStyle::detect(text, node))
+            }
+        };
+        let planned = planned.map_err(|r| self.error(r.at, r.reason))?;
+        self.splices.extend(planned);
+        self.checks.push(Check::Stream {
+            object: index,
+            spec,
+            status,
         });
         Ok(())
     }
@@ -195,6 +252,14 @@ impl<'f> FileEdit<'f> {
                         .and_then(|p| p[p.len() - 1].as_str())
                         .is_some_and(|s| s == name),
                 ),
+                Check::Stream {
+                    object,
+                    spec,
+                    status,
+                } => {
+                    let view = StreamView::read(objects[*object].node);
+                    (*object, view.spec == *spec && view.status == *status)
+                }
             };
             if !ok {
                 let at = self.objects[index].node.span.start;
@@ -437,44 +502,11 @@ pub(super) fn insert_lines(text: &str, at: usize, lines: &[String], newline: &st
     }
 }
 
-/// Splices for a JSON object: the `status` value replaced, or `"status": …` added after the last member.
-fn json_status(
-    text: &str,
-    object: &Node,
-    entry: Option<&Entry>,
-    shape: &Shape,
-) -> Result<Vec<Splice>, String> {
-    let newline = newline_of(text);
+/// The splice for a JSON object: the `status` value replaced, or `"status": …` added after the last
+/// member.
+fn json_status(text: &str, object: &Node, shape: &Shape) -> Result<Vec<Splice>, String> {
     let style = JsonStyle::detect(text, object);
-    if let Some(entry) = entry {
-        let rendered = style.render(shape, indent_of(text, entry.key.span.start));
-        return Ok(vec![Splice {
-            start: entry.value.span.start,
-            end: entry.value.span.end,
-            text: with_newline(rendered, newline),
-        }]);
-    }
-    let entries = object.as_map().unwrap_or_default();
-    let first = entries.first().ok_or("the ImageStream has no keys")?;
-    let last_end = entries
-        .iter()
-        .map(|e| e.value.span.end)
-        .filter(|&end| end <= object.span.end)
-        .max()
-        .ok_or("the ImageStream has no keys")?;
-    let key_indent = indent_of(text, first.key.span.start);
-    let member = format!(
-        "\"status\"{}{}",
-        style.colon,
-        style.render(shape, key_indent)
-    );
-    let inserted = match style.unit {
-        Some(_) => format!(",\n{key_indent}{member}"),
-        None => format!("{}{member}", style.comma),
-    };
-    Ok(vec![Splice {
-        start: last_end,
-        end: last_end,
-        text: with_newline(inserted, newline),
-    }])
+    Ok(vec![json::set_member(
+        text, object, "status", shape, &style,
+    )?])
 }

@@ -1,8 +1,9 @@
-//! JSON for a status, in the file's own layout: indented with its unit (tabs or N spaces), or on one
-//! line when the object is written on one line.
+//! JSON in the file's own layout: indented with its unit (tabs or N spaces), or on one line when the
+//! object (or the list being edited) is written on one line.
 
 use super::shape::Shape;
-use super::text::indent_of;
+use super::splice::Splice;
+use super::text::{indent_of, newline_of, with_newline};
 use crate::load::Node;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +44,21 @@ impl JsonStyle {
         JsonStyle { unit, colon, comma }
     }
 
+    /// The style of a new object written like `node`: on one line, with `node`'s own colon and
+    /// comma, when `node` is written on one line; else this style.
+    pub(crate) fn like(&self, text: &str, node: &Node) -> JsonStyle {
+        if text[node.span.start..node.span.end].contains('\n') {
+            return self.clone();
+        }
+        let members = node.as_map().map_or(0, <[_]>::len);
+        let own = JsonStyle::detect(text, node);
+        JsonStyle {
+            unit: None,
+            colon: if members > 0 { own.colon } else { self.colon },
+            comma: if members > 1 { own.comma } else { self.comma },
+        }
+    }
+
     /// `value` as JSON whose first line continues a line indented by `base` (line breaks are LF).
     pub(crate) fn render(&self, value: &Shape, base: &str) -> String {
         let mut out = String::new();
@@ -53,6 +69,7 @@ impl JsonStyle {
     fn write(&self, value: &Shape, indent: &str, out: &mut String) {
         match value {
             Shape::Null => out.push_str("null"),
+            Shape::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Shape::Int(i) => out.push_str(&i.to_string()),
             Shape::Str(s, _) => out.push_str(&quoted(s)),
             Shape::Map(fields) => self.container(
@@ -109,6 +126,55 @@ impl JsonStyle {
         }
         out.push(close);
     }
+}
+
+/// The splice that gives the JSON object `map` the member `key: value`: the value replaced when the
+/// key is there, else the member added after the last one, or as the only one of an empty `{}`.
+pub(crate) fn set_member(
+    text: &str,
+    map: &Node,
+    key: &'static str,
+    value: &Shape,
+    style: &JsonStyle,
+) -> Result<Splice, String> {
+    let newline = newline_of(text);
+    let splice = |start, end, rendered| Splice {
+        start,
+        end,
+        text: with_newline(rendered, newline),
+    };
+    if let Some(entry) = map.entry(key) {
+        let rendered = style.render(value, indent_of(text, entry.key.span.start));
+        return Ok(splice(
+            entry.value.span.start,
+            entry.value.span.end,
+            rendered,
+        ));
+    }
+    let entries = map.as_map().ok_or("not an object")?;
+    let Some(first) = entries.first() else {
+        let whole = Shape::Map(vec![(key, value.clone())]);
+        let rendered = style.render(&whole, indent_of(text, map.span.start));
+        return Ok(splice(map.span.start, map.span.end, rendered));
+    };
+    let last_end = entries
+        .iter()
+        .map(|e| e.value.span.end)
+        .filter(|&end| end <= map.span.end)
+        .max()
+        .unwrap_or(first.value.span.end);
+    let key_indent = indent_of(text, first.key.span.start);
+    let member = format!(
+        "{}{}{}",
+        quoted(key),
+        style.colon,
+        style.render(value, key_indent)
+    );
+    let inserted = match style.unit {
+        Some(_) => format!(",\n{key_indent}{member}"),
+        None => format!("{}{member}", style.comma),
+    };
+    Ok(splice(last_end, last_end, inserted))
 }
 
 pub(crate) fn quoted(s: &str) -> String {

@@ -23,4 +23,4 @@ pub use atomic::{Snapshot, StagedFile, Transaction, TransactionError, write_atom
 pub use diff::unified_diff;
 pub use edit::{EditError, FileEdit};
 pub use readback::read_status;
-pub use render::{NameError, status_document, status_path};
+pub use render::{NameError, SharedStatusFile, shared_status_files, status_document, status_path};

@@ -72,6 +72,67 @@ pub fn status_path(dir: &Path, namespace: &str, name: &str) -> Result<PathBuf, N
     Ok(dir.join(namespace).join(format!("{name}.yaml")))
 }
 
+/// One status file that several manifests' streams would be written to.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SharedStatusFile {
+    pub path: PathBuf,
+    pub namespace: String,
+    pub name: String,
+    /// The manifests defining the stream, in the order given (a file twice if it defines it twice).
+    pub manifests: Vec<PathBuf>,
+}
+
+impl std::fmt::Display for SharedStatusFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let manifests: Vec<String> = self.manifests.iter().map(|p| shown(p)).collect();
+        write!(
+            f,
+            "{}: ImageStream {}/{} is defined in {}; the cluster holds one object per namespace and \
+             name, so one status file cannot hold both: remove or rename all but one definition \
+             (not written)",
+            shown(&self.path),
+            self.namespace,
+            self.name,
+            manifests.join(" and ")
+        )
+    }
+}
+
+/// A path as reports show it, with any control character in a file name made visible.
+fn shown(path: &Path) -> String {
+    crate::sanitize::line(&crate::report::display_path(path)).into_owned()
+}
+
+/// The status files that more than one stream maps to, from (namespace, name, manifest) of every
+/// stream. Writing them would keep only the last stream's status, so each is an error instead.
+pub fn shared_status_files<'a>(
+    dir: &Path,
+    streams: impl IntoIterator<Item = (&'a str, &'a str, &'a Path)>,
+) -> Vec<SharedStatusFile> {
+    let mut by_path: Vec<SharedStatusFile> = Vec::new();
+    let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for (namespace, name, manifest) in streams {
+        // A name that cannot become a path is reported by `status_path`'s own callers.
+        let Ok(path) = status_path(dir, namespace, name) else {
+            continue;
+        };
+        match index.get(&path) {
+            Some(&at) => by_path[at].manifests.push(manifest.to_path_buf()),
+            None => {
+                index.insert(path.clone(), by_path.len());
+                by_path.push(SharedStatusFile {
+                    path,
+                    namespace: namespace.to_string(),
+                    name: name.to_string(),
+                    manifests: vec![manifest.to_path_buf()],
+                });
+            }
+        }
+    }
+    by_path.retain(|s| s.manifests.len() > 1);
+    by_path
+}
+
 fn is_label(s: &str) -> bool {
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     let bytes = s.as_bytes();
@@ -120,5 +181,41 @@ mod tests {
         }
         assert!(status_path(dir, &"a".repeat(64), "x").is_err());
         assert!(status_path(dir, "ns", &"a".repeat(253)).is_err());
+    }
+
+    #[test]
+    fn streams_sharing_a_status_file_are_found_with_every_manifest() {
+        let (a, b, c) = (
+            Path::new("a.yaml"),
+            Path::new("b.yaml"),
+            Path::new("c.yaml"),
+        );
+        let shared = shared_status_files(
+            Path::new("out"),
+            [
+                ("ns1", "same", a),
+                ("ns2", "same", b),
+                ("ns1", "same", b),
+                ("ns1", "other", c),
+                ("ns1", "same", c),
+                ("bad ns", "same", c),
+            ],
+        );
+        assert_eq!(
+            shared,
+            vec![SharedStatusFile {
+                path: PathBuf::from("out/ns1/same.yaml"),
+                namespace: "ns1".into(),
+                name: "same".into(),
+                manifests: vec![a.into(), b.into(), c.into()],
+            }]
+        );
+        assert!(
+            shared[0]
+                .to_string()
+                .starts_with("out/ns1/same.yaml: ImageStream ns1/same is defined in a.yaml and b.yaml and c.yaml;"),
+            "{}",
+            shared[0]
+        );
     }
 }

@@ -16,13 +16,14 @@ pub(crate) enum StrKind {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Shape {
     Null,
+    Bool(bool),
     Int(i64),
     Str(String, StrKind),
     Map(Vec<(&'static str, Shape)>),
     Seq(Vec<Shape>),
 }
 
-fn text(s: &str) -> Shape {
+pub(crate) fn text(s: &str) -> Shape {
     Shape::Str(s.to_string(), StrKind::Text)
 }
 
@@ -45,13 +46,13 @@ pub(crate) fn status(status: &StreamStatus) -> Shape {
     Shape::Map(fields)
 }
 
-/// `items` has no `omitempty`: a tag that never imported has `items: null`.
+/// `items` is written `[]` for a tag without events, never `null`: openshift/api's published schema
+/// (openapi/openapi.json, `com.github.openshift.api.image.v1.NamedTagEventList`) lists `items` as
+/// required and of type array, so schema validators refuse the `items: null` that the server's own
+/// encoder prints for a nil slice (image/v1/types.go, `Items []TagEvent` without `omitempty`). The
+/// server decodes both to the same empty list.
 fn tag(list: &NamedTagEventList) -> Shape {
-    let items = if list.items.is_empty() {
-        Shape::Null
-    } else {
-        Shape::Seq(list.items.iter().map(event).collect())
-    };
+    let items = Shape::Seq(list.items.iter().map(event).collect());
     let mut fields = vec![("tag", text(&list.tag)), ("items", items)];
     if !list.conditions.is_empty() {
         fields.push((

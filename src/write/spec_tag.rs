@@ -1,15 +1,21 @@
-//! `streamlock tag`'s edits: add, replace or delete one spec tag of an ImageStream in block YAML,
-//! byte-for-byte outside the edited lines. Like `FileEdit`, every edit goes through the splice guard
-//! and the new text is parsed again: the stream must read back with exactly the expected spec tags
-//! (and, for a delete, status tags), everything else unchanged.
+//! `streamlock tag`'s edits of one ImageStream: add or replace a spec tag, or delete a tag from spec
+//! and status. This module plans them as splices, in block YAML or JSON and in the file's own layout;
+//! [`FileEdit::change_tag`](super::edit::FileEdit::change_tag) refuses what cannot be edited safely,
+//! applies the splices and reads the stream back before anything may be written.
 
-use super::edit::{EditError, insert_lines};
-use super::scalar::{Quote, yaml_scalar};
-use super::splice::{self, Splice};
-use super::text::{column, line_start, newline_of, next_line_start, through_comment, trim_end};
-use crate::load::{Layout, LoadedFile, Node, NodeKind, Object, Source, find_objects, parse};
+use super::edit::insert_lines;
+use super::json::{self, JsonStyle};
+use super::shape::{Shape, text};
+use super::splice::Splice;
+use super::text::{
+    column, indent_of, line_start, newline_of, next_line_start, through_comment, trim_end,
+    with_newline,
+};
+use super::yaml::YamlStyle;
+use crate::load::{Layout, Node, NodeKind};
 use crate::model::imagestream::StreamView;
-use crate::model::spec::{FromRef, ImportPolicy, SpecTag};
+use crate::model::spec::{FromRef, ImportPolicy, SpecTag, StreamSpec};
+use crate::model::status::StreamStatus;
 
 /// The spec tag `oc tag` sends, as it is written into the file. Generation is left to the server.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -35,38 +41,38 @@ impl NewSpecTag {
         }
     }
 
-    /// `key: value` lines of the tag mapping, keys at column 0 and nested ones `unit` deeper.
-    fn lines(&self, unit: usize) -> Vec<String> {
-        let pad = " ".repeat(unit);
-        let s = |v: &str| yaml_scalar(v, Quote::Plain);
-        let mut lines = vec![
-            format!("name: {}", s(&self.name)),
-            "from:".to_string(),
-            format!("{pad}kind: {}", s(&self.from.kind)),
-            format!("{pad}name: {}", s(&self.from.name)),
+    /// The TagReference's fields in the API's order, without the ones oc leaves empty.
+    fn fields(&self) -> Vec<(&'static str, Shape)> {
+        let mut from = vec![
+            ("kind", text(&self.from.kind)),
+            ("name", text(&self.from.name)),
         ];
         if !self.from.namespace.is_empty() {
-            lines.push(format!("{pad}namespace: {}", s(&self.from.namespace)));
+            from.push(("namespace", text(&self.from.namespace)));
         }
+        let mut fields = vec![("name", text(&self.name)), ("from", Shape::Map(from))];
         if self.reference {
-            lines.push("reference: true".into());
+            fields.push(("reference", Shape::Bool(true)));
         }
         let policy = &self.import_policy;
-        if policy.insecure || policy.scheduled || !policy.import_mode.is_empty() {
-            lines.push("importPolicy:".into());
-            if policy.insecure {
-                lines.push(format!("{pad}insecure: true"));
-            }
-            if policy.scheduled {
-                lines.push(format!("{pad}scheduled: true"));
-            }
-            if !policy.import_mode.is_empty() {
-                lines.push(format!("{pad}importMode: {}", s(&policy.import_mode)));
-            }
+        let mut import = Vec::new();
+        if policy.insecure {
+            import.push(("insecure", Shape::Bool(true)));
         }
-        lines.push("referencePolicy:".into());
-        lines.push(format!("{pad}type: {}", s(&self.reference_policy)));
-        lines
+        if policy.scheduled {
+            import.push(("scheduled", Shape::Bool(true)));
+        }
+        if !policy.import_mode.is_empty() {
+            import.push(("importMode", text(&policy.import_mode)));
+        }
+        if !import.is_empty() {
+            fields.push(("importPolicy", Shape::Map(import)));
+        }
+        fields.push((
+            "referencePolicy",
+            Shape::Map(vec![("type", text(&self.reference_policy))]),
+        ));
+        fields
     }
 }
 
@@ -79,190 +85,263 @@ pub enum TagChange {
     Delete(String),
 }
 
-/// The new text of `file` with `change` applied to `object`.
-pub fn edit_spec_tag(
-    file: &LoadedFile,
-    object: &Object<'_>,
-    change: &TagChange,
-) -> Result<String, EditError> {
-    let text = &file.source.text;
-    let fail = |at: usize, reason: String| EditError {
-        path: file.source.path().to_path_buf(),
-        line: file.source.position(at).line,
-        reason,
-    };
-    if let Some(error) = &file.parsed.error {
-        return Err(fail(
-            error.span.start,
-            format!(
-                "the file does not parse ({}), so it is not edited",
-                error.message
-            ),
-        ));
-    }
-    let node = object.node;
-    let spec = node.get("spec");
-    let tags = spec.and_then(|s| s.get("tags"));
-    for n in [Some(node), spec, tags].into_iter().flatten() {
-        if n.shared {
-            return Err(fail(n.span.start, "the stream, its spec or spec.tags is anchored or aliased (&/*); editing it would change other parts of the document".into()));
-        }
-        if matches!(
-            n.kind,
-            NodeKind::Map(_, Layout::Flow) | NodeKind::Seq(_, Layout::Flow)
-        ) && !is_empty_collection(n)
-        {
-            return Err(fail(n.span.start, "the ImageStream is written in flow style or JSON; `tag` edits block-style YAML only — make the change by hand".into()));
-        }
-    }
-    let newline = newline_of(text);
-    let unit = indent_unit(text, node);
-    let view = StreamView::read(node);
-    let mut expected = view.spec.tags.clone();
-    let mut expected_status = view.status.clone();
-    let items = tags.and_then(Node::as_seq).unwrap_or(&[]);
-    let same = |item: &&Node, name: &str| item.get("name").and_then(Node::as_str) == Some(name);
-    let mut splices = Vec::new();
-    match change {
-        TagChange::Set(tag) => {
-            let lines = tag.lines(unit);
-            if let Some(i) = (0..items.len())
-                .rev()
-                .find(|&i| same(&&items[i], &tag.name))
-            {
-                let item = &items[i];
-                if item.as_map().is_none() || item.shared {
-                    return Err(fail(
-                        item.span.start,
-                        format!(
-                            "spec.tags[{}] is not a plain mapping; it is not replaced",
-                            tag.name
-                        ),
-                    ));
+impl TagChange {
+    /// The spec and status the stream must read back as once the change is made, or why it cannot
+    /// be made.
+    pub(super) fn expected(
+        &self,
+        view: &StreamView<'_>,
+    ) -> Result<(StreamSpec, Option<StreamStatus>), String> {
+        let mut spec = view.spec.clone();
+        let mut status = view.status.clone();
+        match self {
+            TagChange::Set(tag) => match spec.tags.iter().rposition(|t| t.name == tag.name) {
+                Some(i) => spec.tags[i] = tag.as_spec_tag(),
+                None => spec.tags.push(tag.as_spec_tag()),
+            },
+            TagChange::Delete(name) => {
+                let before = spec.tags.len();
+                spec.tags.retain(|t| &t.name != name);
+                let mut removed = before - spec.tags.len();
+                if let Some(status) = status.as_mut() {
+                    let before = status.tags.len();
+                    status.tags.retain(|t| &t.tag != name);
+                    removed += before - status.tags.len();
                 }
-                let col = column(text, item.span.start);
-                let end = through_comment(text, trim_end(text, item.span.start, item.span.end));
-                splices.push(Splice {
-                    start: item.span.start,
-                    end,
-                    text: indent(&lines, col, "", newline),
-                });
-                expected[i] = tag.as_spec_tag();
-            } else if let Some(last) = items.last() {
-                let col = column(text, last.span.start);
-                let dash = dash_prefix(text, last.span.start).ok_or_else(|| {
-                    fail(
-                        last.span.start,
-                        "cannot find the `-` of the last spec tag".into(),
-                    )
-                })?;
-                let at = next_line_start(text, trim_end(text, last.span.start, last.span.end));
-                splices.push(insert_lines(
-                    text,
-                    at,
-                    &[indent(&lines, col, &dash, newline)],
-                    newline,
-                ));
-                expected.push(tag.as_spec_tag());
-            } else {
-                splices.push(
-                    new_tags_block(text, node, spec, unit, &lines, newline)
-                        .map_err(|r| fail(node.span.start, r))?,
-                );
-                expected.push(tag.as_spec_tag());
-            }
-        }
-        TagChange::Delete(name) => {
-            let status_items = node
-                .get("status")
-                .and_then(|s| s.get("tags"))
-                .and_then(Node::as_seq)
-                .unwrap_or(&[]);
-            let doomed_status = status_items
-                .iter()
-                .filter(|t| t.get("tag").and_then(Node::as_str) == Some(name.as_str()));
-            let doomed = items.iter().filter(|t| same(t, name));
-            let mut any = false;
-            for item in doomed.chain(doomed_status) {
-                any = true;
-                if dash_prefix(text, item.span.start).is_none() {
-                    return Err(fail(
-                        item.span.start,
-                        format!(
-                            "the entry for tag {name:?} does not start its own line; it is not deleted"
-                        ),
-                    ));
-                }
-                let start = line_start(text, item.span.start);
-                let end = next_line_start(text, trim_end(text, item.span.start, item.span.end));
-                splices.push(Splice {
-                    start,
-                    end,
-                    text: String::new(),
-                });
-            }
-            if !any {
-                return Err(fail(
-                    node.span.start,
-                    format!(
+                if removed == 0 {
+                    return Err(format!(
                         "imagestreamtags.image.openshift.io \"{}:{name}\" not found",
                         view.spec.meta.name
-                    ),
-                ));
-            }
-            expected.retain(|t| &t.name != name);
-            if let Some(status) = expected_status.as_mut() {
-                status.tags.retain(|t| &t.tag != name);
+                    ));
+                }
             }
         }
+        Ok((spec, status))
     }
-    let first = splices.iter().map(|s| s.start).min().unwrap_or(0);
-    let out = splice::apply(text, &splices)
-        .map_err(|r| fail(first, format!("{r}; the file is not written")))?;
-    // Read back: the same objects, this one with exactly the expected tags.
-    let source = Source::new(file.source.path(), out);
-    let parsed = parse::parse(&source, parse::Limits::default());
-    let before = find_objects(&file.parsed.documents);
-    let after = find_objects(&parsed.documents);
-    let index = before.iter().position(|o| std::ptr::eq(o.node, node));
-    let readback = index
-        .and_then(|i| after.get(i))
-        .map(|o| StreamView::read(o.node));
-    let ok = parsed.error.is_none()
-        && before.len() == after.len()
-        && readback.is_some_and(|v| {
-            v.spec.tags == expected && v.status == expected_status && v.spec.meta == view.spec.meta
-        });
-    if !ok {
-        return Err(fail(
-            first,
-            "the edited stream would not read back as intended; the file is not written".into(),
-        ));
-    }
-    Ok(source.text)
 }
 
-fn is_empty_collection(node: &Node) -> bool {
+/// Why an edit is not planned, and the byte offset it is about.
+pub(super) struct Refusal {
+    pub at: usize,
+    pub reason: String,
+}
+
+fn refuse(at: usize, reason: impl Into<String>) -> Refusal {
+    Refusal {
+        at,
+        reason: reason.into(),
+    }
+}
+
+/// The nodes a tag edit touches: `spec`, `spec.tags` and the status tags.
+pub(super) struct TagNodes<'n> {
+    pub spec: Option<&'n Node>,
+    pub tags: Option<&'n Node>,
+    pub status: Option<&'n Node>,
+    pub status_tags: Option<&'n Node>,
+}
+
+impl<'n> TagNodes<'n> {
+    pub(super) fn of(object: &'n Node) -> TagNodes<'n> {
+        let spec = object.get("spec");
+        let status = object.get("status");
+        TagNodes {
+            spec,
+            tags: spec.and_then(|s| s.get("tags")),
+            status,
+            status_tags: status.and_then(|s| s.get("tags")),
+        }
+    }
+
+    fn spec_items(&self) -> &'n [Node] {
+        self.tags.and_then(Node::as_seq).unwrap_or(&[])
+    }
+
+    fn status_items(&self) -> &'n [Node] {
+        self.status_tags.and_then(Node::as_seq).unwrap_or(&[])
+    }
+
+    /// The spec tag items named `name`, then the status tag items for it, by index.
+    fn named(&self, name: &str) -> (Vec<usize>, Vec<usize>) {
+        let find = |items: &[Node], key: &str| -> Vec<usize> {
+            (0..items.len())
+                .filter(|&i| items[i].get(key).and_then(Node::as_str) == Some(name))
+                .collect()
+        };
+        (
+            find(self.spec_items(), "name"),
+            find(self.status_items(), "tag"),
+        )
+    }
+}
+
+/// Whether `spec` and `spec.tags` may take a first tag: each absent, empty or a mapping / list.
+fn may_take_first_tag(nodes: &TagNodes<'_>) -> Result<(), Refusal> {
+    let wrong = |node: &Node, path: &str, want: &str| {
+        refuse(
+            node.span.start,
+            format!("{path} is a {}, not a {want}", node.type_name()),
+        )
+    };
+    match (nodes.spec, nodes.tags) {
+        (Some(spec), _) if spec.as_map().is_none() && !is_empty_value(spec) => {
+            Err(wrong(spec, "spec", "mapping"))
+        }
+        (_, Some(tags)) if !is_empty_value(tags) || tags.as_map().is_some() => {
+            Err(wrong(tags, "spec.tags", "list"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Splices for a stream in block YAML; new lines take the indentation of the lines around them.
+pub(super) fn yaml_splices(
+    text: &str,
+    object: &Node,
+    change: &TagChange,
+    style: &YamlStyle,
+) -> Result<Vec<Splice>, Refusal> {
+    let newline = newline_of(text);
+    let nodes = TagNodes::of(object);
+    let tag = match change {
+        TagChange::Set(tag) => tag,
+        TagChange::Delete(name) => return yaml_delete(text, &nodes, name),
+    };
+    let fields = tag.fields();
+    let items = nodes.spec_items();
+    let (named, _) = nodes.named(&tag.name);
+    if let Some(&i) = named.last() {
+        // The `- ` stays; the mapping after it is rewritten in place, at its column.
+        let item = &items[i];
+        let col = column(text, item.span.start);
+        let lines = style.map_lines(&fields, col);
+        let end = through_comment(text, trim_end(text, item.span.start, item.span.end));
+        return Ok(vec![Splice {
+            start: item.span.start,
+            end,
+            text: lines.join(newline)[col..].to_string(),
+        }]);
+    }
+    if let Some(last) = items.last() {
+        let col = column(text, last.span.start);
+        let dash = dash_prefix(text, last.span.start)
+            .ok_or_else(|| refuse(last.span.start, "cannot find the `-` of the last spec tag"))?;
+        let mut lines = style.map_lines(&fields, col);
+        lines[0] = format!("{dash}{}", &lines[0][col..]);
+        let at = next_line_start(text, trim_end(text, last.span.start, last.span.end));
+        return Ok(vec![insert_lines(text, at, &lines, newline)]);
+    }
+    may_take_first_tag(&nodes)?;
+    let tags = Shape::Seq(vec![Shape::Map(fields)]);
+    yaml_first_tag(text, object, &nodes, tags, style)
+        .map(|s| vec![s])
+        .map_err(|reason| refuse(object.span.start, reason))
+}
+
+/// Splices removing the lines of every spec and status entry for tag `name`. Lines that end a file
+/// without a final line break take the line break before them, so the file still ends without one.
+fn yaml_delete(text: &str, nodes: &TagNodes<'_>, name: &str) -> Result<Vec<Splice>, Refusal> {
+    let (spec, status) = nodes.named(name);
+    let items = spec.iter().map(|&i| &nodes.spec_items()[i]);
+    let items = items.chain(status.iter().map(|&i| &nodes.status_items()[i]));
+    let mut cuts = Vec::new();
+    for item in items {
+        if dash_prefix(text, item.span.start).is_none() {
+            return Err(refuse(
+                item.span.start,
+                format!(
+                    "the entry for tag {name:?} does not start its own line; it is not deleted"
+                ),
+            ));
+        }
+        let end = next_line_start(text, trim_end(text, item.span.start, item.span.end));
+        cuts.push((line_start(text, item.span.start), end));
+    }
+    cuts.sort_unstable();
+    let mut splices: Vec<Splice> = Vec::with_capacity(cuts.len());
+    for (start, end) in cuts {
+        match splices.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => splices.push(Splice {
+                start,
+                end,
+                text: String::new(),
+            }),
+        }
+    }
+    if let Some(last) = splices.last_mut()
+        && last.end == text.len()
+        && !text.ends_with('\n')
+    {
+        let before = &text[..last.start];
+        last.start = before
+            .strip_suffix('\n')
+            .map_or(last.start, |b| b.strip_suffix('\r').unwrap_or(b).len());
+    }
+    Ok(splices)
+}
+
+/// A first spec tag: `tags:` or `spec:` given a block value (replacing `[]`, `{}`, `null` or
+/// nothing), `tags:` added to `spec`, or a new `spec:` at the end of the object.
+fn yaml_first_tag(
+    text: &str,
+    object: &Node,
+    nodes: &TagNodes<'_>,
+    tags: Shape,
+    style: &YamlStyle,
+) -> Result<Splice, String> {
+    let newline = newline_of(text);
+    let after = |node: &Node| next_line_start(text, trim_end(text, node.span.start, node.span.end));
+    let (map, key, value) = first_tag_member(object, nodes, tags);
+    let col = match &map.kind {
+        NodeKind::Map(entries, Layout::Block) => entries.first(),
+        _ => None,
+    }
+    .map(|e| column(text, e.key.span.start))
+    .ok_or_else(|| {
+        format!("the mapping to hold {key} is not in block style; add the tag by hand")
+    })?;
+    let lines = style.map_lines(&[(key, value)], col);
+    let Some(entry) = map.entry(key) else {
+        return Ok(insert_lines(text, after(map), &lines, newline));
+    };
+    // `key:`, `key: null`, `key: []` or `key: {}`: the value becomes the block on the next lines.
+    let value_end = if entry.value.span.start == entry.value.span.end {
+        entry.key.span.end + 1
+    } else {
+        entry.value.span.end
+    };
+    let colon = text.get(entry.key.span.end..value_end);
+    if !colon.is_some_and(|c| c.trim_start().starts_with(':')) {
+        return Err(format!("cannot find the ':' after {key}"));
+    }
+    Ok(Splice {
+        start: entry.key.span.end,
+        end: through_comment(text, value_end),
+        text: format!(":{newline}{}", lines[1..].join(newline)),
+    })
+}
+
+/// Where a first tag goes: `tags` into a `spec` that has other fields, else a whole `spec` into the
+/// object (replacing an empty one).
+fn first_tag_member<'n>(
+    object: &'n Node,
+    nodes: &TagNodes<'n>,
+    tags: Shape,
+) -> (&'n Node, &'static str, Shape) {
+    match nodes.spec {
+        Some(spec) if !is_empty_value(spec) => (spec, "tags", tags),
+        _ => (object, "spec", Shape::Map(vec![("tags", tags)])),
+    }
+}
+
+/// `null`, nothing, `[]` or `{}`: a value a first tag may replace.
+fn is_empty_value(node: &Node) -> bool {
     match &node.kind {
         NodeKind::Map(entries, _) => entries.is_empty(),
         NodeKind::Seq(items, _) => items.is_empty(),
-        NodeKind::Scalar(_) => false,
+        NodeKind::Scalar(_) => node.is_null(),
     }
-}
-
-/// The file's indentation step, from the object's first nested block mapping (2 by default).
-fn indent_unit(text: &str, object: &Node) -> usize {
-    object
-        .as_map()
-        .unwrap_or(&[])
-        .iter()
-        .find_map(|e| {
-            let inner = e.value.as_map()?.first()?;
-            let unit =
-                column(text, inner.key.span.start).checked_sub(column(text, e.key.span.start))?;
-            (unit > 0 && matches!(e.value.kind, NodeKind::Map(_, Layout::Block))).then_some(unit)
-        })
-        .unwrap_or(2)
 }
 
 /// The text before a sequence item on its line, when it is only spaces and a `-`.
@@ -272,92 +351,99 @@ fn dash_prefix(text: &str, item_start: usize) -> Option<String> {
     (trimmed.trim_start_matches(' ') == "-").then(|| before.to_string())
 }
 
-/// The mapping lines at column `col`, the first after `first` (a `- ` prefix or nothing).
-fn indent(lines: &[String], col: usize, first: &str, newline: &str) -> String {
-    let pad = " ".repeat(col);
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            if i == 0 {
-                format!("{first}{l}")
-            } else {
-                format!("{pad}{l}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(newline)
-}
-
-/// A first spec tag: `tags:` given a block value (replacing `[]`/`null`/nothing), added to `spec`,
-/// or a new `spec:` at the end of the object.
-fn new_tags_block(
+/// Splices for a stream in JSON: a tag is written like the one it replaces or follows (on one line
+/// when that one is), else in the file's indentation.
+pub(super) fn json_splices(
     text: &str,
     object: &Node,
-    spec: Option<&Node>,
-    unit: usize,
-    lines: &[String],
-    newline: &str,
-) -> Result<Splice, String> {
-    let key_col = object
-        .as_map()
-        .and_then(|m| m.first())
-        .map(|e| column(text, e.key.span.start))
-        .ok_or("the ImageStream has no keys")?;
-    let block = |col: usize| indent(lines, col + 2, &format!("{}- ", " ".repeat(col)), newline);
-    let spec_entry = object.entry("spec");
-    let Some(spec) = spec.filter(|s| s.as_map().is_some_and(|m| !m.is_empty())) else {
-        if spec_entry.is_some() {
-            return Err("spec is empty or not a block mapping; add the tag by hand".into());
-        }
-        let end = trim_end(text, object.span.start, object.span.end);
-        let body = format!(
-            "{}spec:{newline}{}tags:{newline}{}",
-            " ".repeat(key_col),
-            " ".repeat(key_col + unit),
-            block(key_col + unit)
-        );
-        return Ok(insert_lines(
-            text,
-            next_line_start(text, end),
-            &[body],
-            newline,
-        ));
-    };
-    let spec_col = spec
-        .as_map()
-        .and_then(|m| m.first())
-        .map(|e| column(text, e.key.span.start))
-        .unwrap_or(key_col + unit);
-    match spec.entry("tags") {
-        Some(entry) => {
-            // `tags:`, `tags: null` or `tags: []`: the value becomes the block on the next lines.
-            let value_end = if entry.value.span.start == entry.value.span.end {
-                entry.key.span.end + 1
-            } else {
-                entry.value.span.end
-            };
-            if !text[entry.key.span.end..value_end]
-                .trim_start()
-                .starts_with(':')
-            {
-                return Err("cannot find the ':' after tags".into());
+    change: &TagChange,
+    style: &JsonStyle,
+) -> Result<Vec<Splice>, Refusal> {
+    let nodes = TagNodes::of(object);
+    let tag = match change {
+        TagChange::Set(tag) => tag,
+        TagChange::Delete(name) => {
+            let (spec, status) = nodes.named(name);
+            let mut splices = Vec::new();
+            for (list, doomed) in [(nodes.tags, spec), (nodes.status_tags, status)] {
+                if let Some(list) = list.filter(|_| !doomed.is_empty()) {
+                    splices.extend(json_remove(list, &doomed));
+                }
             }
-            Ok(Splice {
-                start: entry.key.span.end,
-                end: through_comment(text, value_end),
-                text: format!(":{newline}{}", block(spec_col)),
-            })
+            return Ok(splices);
         }
-        None => {
-            let end = trim_end(text, spec.span.start, spec.span.end);
-            let body = format!("{}tags:{newline}{}", " ".repeat(spec_col), block(spec_col));
-            Ok(insert_lines(
-                text,
-                next_line_start(text, end),
-                &[body],
-                newline,
-            ))
-        }
+    };
+    let shape = Shape::Map(tag.fields());
+    let items = nodes.spec_items();
+    let (named, _) = nodes.named(&tag.name);
+    let render = |style: &JsonStyle, at: &Node| {
+        let rendered = style.render(&shape, indent_of(text, at.span.start));
+        with_newline(rendered, newline_of(text))
+    };
+    if let Some(&i) = named.last() {
+        let item = &items[i];
+        return Ok(vec![Splice {
+            start: item.span.start,
+            end: item.span.end,
+            text: render(&style.like(text, item), item),
+        }]);
     }
+    if let (Some(list), Some(last)) = (nodes.tags, items.last()) {
+        // As between the last two items (comma included); after a single item, a comma and the
+        // break and indentation that follow the `[`, or the file's comma on one line.
+        let separator = match items.len() {
+            1 => match text.get(list.span.start + 1..last.span.start).unwrap_or("") {
+                "" => style.comma.to_string(),
+                space => format!(",{space}"),
+            },
+            n => text[items[n - 2].span.end..last.span.start].to_string(),
+        };
+        let item = render(&style.like(text, last), last);
+        return Ok(vec![Splice {
+            start: last.span.end,
+            end: last.span.end,
+            text: format!("{separator}{item}"),
+        }]);
+    }
+    may_take_first_tag(&nodes)?;
+    let (map, key, value) = first_tag_member(object, &nodes, Shape::Seq(vec![shape]));
+    json::set_member(text, map, key, &value, style)
+        .map(|s| vec![s])
+        .map_err(|reason| refuse(object.span.start, reason))
+}
+
+/// Splices removing the items at `doomed` from the JSON list `list`, each with one comma and the
+/// space after it; a list left empty becomes `[]`.
+fn json_remove(list: &Node, doomed: &[usize]) -> Vec<Splice> {
+    let items = list.as_seq().unwrap_or(&[]);
+    let cut = |start, end| Splice {
+        start,
+        end,
+        text: String::new(),
+    };
+    let mut splices = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        if !doomed.contains(&i) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while doomed.contains(&(i + 1)) {
+            i += 1;
+        }
+        // A run up to a kept item takes the separators after it; a run at the end the one before;
+        // a run of every item leaves `[]`.
+        splices.push(match (first.checked_sub(1), items.get(i + 1)) {
+            (_, Some(next)) => cut(items[first].span.start, next.span.start),
+            (Some(kept), None) => cut(items[kept].span.end, items[i].span.end),
+            (None, None) => Splice {
+                start: list.span.start,
+                end: list.span.end,
+                text: "[]".into(),
+            },
+        });
+        i += 1;
+    }
+    splices
 }

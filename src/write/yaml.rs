@@ -103,6 +103,7 @@ impl YamlStyle {
     fn inline(&self, value: &Shape) -> String {
         match value {
             Shape::Null => "null".into(),
+            Shape::Bool(b) => b.to_string(),
             Shape::Int(i) => i.to_string(),
             Shape::Str(s, kind) => self.scalar(s, *kind),
             Shape::Map(_) => "{}".into(),

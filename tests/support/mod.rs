@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod faults;
+pub mod gitops;
 pub mod images;
 pub mod registry;
 

@@ -4,11 +4,60 @@
 
 use std::ops::Range;
 
-use streamlock::load::{Limits, LoadedFile, Node, Source, find_objects, parse};
+use streamlock::load::{Limits, LoadedFile, Node, Source, Wrapper, find_objects, load_file, parse};
 use streamlock::model::status::{
     IMPORT_SUCCESS, NamedTagEventList, StreamStatus, TagEvent, TagEventCondition,
 };
 use streamlock::write::{EditError, FileEdit, read_status};
+
+/// The parsed manifests under the corpus directory `STREAMLOCK_CORPUS` names, each with the indices
+/// (in `find_objects` order) of its ImageStreams outside Templates; files without one are left out.
+/// `None` when the variable is not set, which is said on stdout.
+pub fn corpus_files(test: &str) -> Option<Vec<(LoadedFile, Vec<usize>)>> {
+    let Some(corpus) = std::env::var_os("STREAMLOCK_CORPUS") else {
+        println!("STREAMLOCK_CORPUS is not set: {test} skipped");
+        return None;
+    };
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(std::path::PathBuf::from(&corpus))
+        .standard_filters(false)
+        .build()
+    {
+        let Ok(entry) = entry else { continue };
+        let path = entry.path();
+        let is_manifest = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        );
+        if !is_manifest || !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(file) = load_file(path, Limits::default()) else {
+            continue;
+        };
+        if file.parsed.error.is_some() {
+            continue;
+        }
+        let streams: Vec<usize> = find_objects(&file.parsed.documents)
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !matches!(o.wrapper, Wrapper::Template(_)))
+            .map(|(i, _)| i)
+            .collect();
+        if !streams.is_empty() {
+            files.push((file, streams));
+        }
+    }
+    Some(files)
+}
+
+/// Prints a corpus test's summary, the number of refusals and each of them.
+pub fn print_refusals(summary: &str, refused: &[String]) {
+    println!("{summary}, {} refused:", refused.len());
+    for reason in refused {
+        println!("  {reason}");
+    }
+}
 
 pub fn load(name: &str, text: &str) -> LoadedFile {
     let source = Source::new(name, text.to_string());

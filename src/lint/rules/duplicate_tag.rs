@@ -22,12 +22,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     for (i, (tag, later)) in tags.iter().zip(next).enumerate() {
         if let Some(later) = later {
-            let later = &cx.view.tag_paths[later];
+            // Both carry the same name, so the field path cannot tell them apart: the line can.
+            let line = cx.line_of(&cx.view.tag_paths[later].key("name"));
             out.push(Finding::at(
                 &RULE,
                 cx.view.tag_paths[i].key("name"),
                 format!(
-                    "tag {:?} is defined again at {later}; the server keeps only the last one",
+                    "tag {:?} is also defined at line {line}; the server keeps only the last one",
                     tag.name
                 ),
             ));

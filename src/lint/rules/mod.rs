@@ -5,6 +5,7 @@ use super::Rule;
 pub mod broken_alias;
 pub mod deprecated_repository;
 pub mod docker_image_repository;
+pub mod duplicate_stream;
 pub mod duplicate_tag;
 pub mod floating_tag;
 pub mod from_kind;
@@ -51,6 +52,7 @@ pub static ALL: &[&Rule] = &[
     &unresolved_stream::RULE,
     &broken_alias::RULE,
     &duplicate_tag::RULE,
+    &duplicate_stream::RULE,
     &tag_name::RULE,
     &legacy_api_version::RULE,
     &deprecated_repository::RULE,
@@ -66,6 +68,7 @@ pub static ALL: &[&Rule] = &[
 pub static FILE: &[&Rule] = &[
     &super::file_rules::FILE_ERROR,
     &super::file_rules::YAML_SYNTAX,
+    &super::file_rules::TEMPLATE_SOURCE,
     &super::file_rules::DUPLICATE_KEY,
 ];
 

@@ -120,6 +120,7 @@ mod tests {
         let file =
             load::load_bytes(Path::new("is.yaml"), yaml.into(), Limits::default()).expect("loads");
         let mut got: Vec<(String, String)> = lint_loaded(file, &options, &Config::default())
+            .expect("an ImageStream file")
             .diagnostics
             .into_iter()
             .filter(|d| d.rule.id == super::RULE.id)

@@ -24,12 +24,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 (None, None) => String::new(),
             };
             out.push(
-                Finding::at(
-                    &RULE,
-                    path.clone(),
-                    format!("unknown field \"{path}\"{hint}"),
-                )
-                .on_key(),
+                Finding::at(&RULE, path.clone(), format!("unknown field `{name}`{hint}")).on_key(),
             );
         }
     }

@@ -1,0 +1,38 @@
+//! `fixtures/gitops-repo` as a user has it: a Git work tree (so its `.gitignore` applies as it does
+//! in a clone) in a temporary directory that tests may change. See the fixture's README.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The fixture in the source tree (read-only for tests).
+pub fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gitops-repo")
+}
+
+/// Copies the fixture to `dir/gitops-repo` and runs `git init` there; returns that root. Fails the
+/// test when `git` is missing: without it `.gitignore` is not honoured and the test would prove
+/// nothing.
+pub fn gitops_repo(dir: &Path) -> PathBuf {
+    let root = dir.join("gitops-repo");
+    copy_tree(&fixture(), &root);
+    let status = Command::new("git")
+        .args(["init", "--quiet"])
+        .current_dir(&root)
+        .status()
+        .expect("`git` must be on PATH to make the fixture a Git work tree");
+    assert!(status.success(), "git init failed in {}", root.display());
+    root
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create fixture copy");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture file");
+        }
+    }
+}
