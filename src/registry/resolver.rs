@@ -109,12 +109,15 @@ impl Resolver {
             roots.extend(certs);
         }
         for (origin, pem) in &config.ca_bundles {
-            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| {
-                ConfigError::CaBundle {
-                    origin: origin.clone(),
-                    why: e.to_string(),
-                }
-            })?;
+            let bundle_error = |why: String| ConfigError::CaBundle {
+                origin: origin.clone(),
+                why,
+            };
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|e| bundle_error(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(bundle_error("no PEM certificate in the value".into()));
+            }
             roots.extend(certs);
         }
         let http = Http::new(
