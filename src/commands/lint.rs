@@ -2,8 +2,8 @@
 
 use super::{Exit, print, use_color};
 use crate::cli::{FailOn, Global, LintArgs};
-use crate::cluster::{Cluster, ClusterError, LoadError};
-use crate::lint::{self, Diagnostic, FileReport, LintOptions, Severity, file_rules, rules};
+use crate::cluster::{Cluster, LoadError};
+use crate::lint::{self, FileReport, LintOptions, Severity, rules};
 use crate::load::classify::NOT_IMAGESTREAM;
 use crate::report::{self, Format, Output};
 
@@ -45,7 +45,7 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
     );
     let mut reports = linted.reports;
     if let Some(problem) = cluster_problem {
-        add_cluster_problem(&mut reports, problem);
+        crate::cluster::report_problem(&mut reports, problem, &config);
     }
     if !global.quiet {
         for report in &reports {
@@ -138,31 +138,5 @@ fn explain(id: &str) -> Exit {
             eprintln!("streamlock: no rule `{id}`; `streamlock lint --explain` lists them");
             Exit::Failure
         }
-    }
-}
-
-/// Reports a malformed cluster object in its file's report (added when the file was not linted).
-fn add_cluster_problem(reports: &mut Vec<FileReport>, problem: ClusterError) {
-    let diagnostic = Diagnostic {
-        rule: &file_rules::FILE_ERROR,
-        severity: Severity::Error,
-        span: problem.span,
-        start: problem.source.position(problem.span.start),
-        end: problem.source.position(problem.span.end),
-        field: String::new(),
-        message: format!("cluster config: {}", problem.message),
-    };
-    match reports.iter_mut().find(|r| r.path == problem.source.path) {
-        Some(report) => {
-            report.diagnostics.push(diagnostic);
-            report.source = problem.source;
-        }
-        None => reports.push(FileReport {
-            path: problem.source.path.clone(),
-            source: problem.source,
-            diagnostics: vec![diagnostic],
-            streams: 0,
-            skipped_templates: Vec::new(),
-        }),
     }
 }

@@ -70,6 +70,7 @@ pub static FILE: &[&Rule] = &[
     &super::file_rules::YAML_SYNTAX,
     &super::file_rules::TEMPLATE_SOURCE,
     &super::file_rules::DUPLICATE_KEY,
+    &super::file_rules::INVALID_CLUSTER_CONFIG,
 ];
 
 /// The rule with this id, file-level rules included.
