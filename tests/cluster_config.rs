@@ -429,7 +429,7 @@ fn checks_name_a_repository_the_cluster_would_show_differently() {
     for placement in ALL {
         let setup = Setup::new(placement, NO_TAGS, &image_config("127.0.0.1:1", ""));
         let want = format!(
-            "tools.yaml: ci/tools: status.dockerImageRepository is not \"{INTERNAL}/ci/tools\", the repository this cluster shows"
+            "tools.yaml: ci/tools: this cluster shows status.dockerImageRepository \"{INTERNAL}/ci/tools\" and status.publicDockerImageRepository \"{EXTERNAL}/ci/tools\""
         );
         for args in [
             &["import", "--check", "--offline"][..],

@@ -246,24 +246,34 @@ impl Cluster {
     }
 
     /// Sets `status.dockerImageRepository` and `publicDockerImageRepository` as the server shows
-    /// them on this cluster; `true` when that changed `status`. Without an internal registry the
-    /// file's values stay (the server's would come from `spec.dockerImageRepository`).
+    /// them on this cluster (strategy.go `Decorate`: both are computed on every read); `true` when
+    /// that changed `status`. Only what the cluster configures is set: without an internal registry
+    /// `dockerImageRepository` stays (the server's would come from `spec.dockerImageRepository`), and
+    /// a cluster with neither registry, or a stream without a namespace, changes nothing.
     pub fn fill_repositories(
         &self,
         namespace: &str,
         name: &str,
         status: &mut StreamStatus,
     ) -> bool {
-        let Some(internal) = self.docker_image_repository(namespace, name) else {
+        if namespace.is_empty()
+            || (self.internal_registry.is_none() && self.external_registry.is_none())
+        {
             return false;
+        }
+        let mut changed = false;
+        let mut set = |field: &mut String, value: String| {
+            changed |= *field != value;
+            *field = value;
         };
-        let public = self
-            .public_docker_image_repository(namespace, name)
-            .unwrap_or_default();
-        let changed = status.docker_image_repository != internal
-            || status.public_docker_image_repository != public;
-        status.docker_image_repository = internal;
-        status.public_docker_image_repository = public;
+        if let Some(internal) = self.docker_image_repository(namespace, name) {
+            set(&mut status.docker_image_repository, internal);
+        }
+        let public = self.public_docker_image_repository(namespace, name);
+        set(
+            &mut status.public_docker_image_repository,
+            public.unwrap_or_default(),
+        );
         changed
     }
 
@@ -374,6 +384,61 @@ mod tests {
         ))
         .expect("other");
         assert!(other.whitelist.is_none());
+    }
+
+    #[test]
+    fn repositories_are_the_ones_the_cluster_configures() {
+        let status = |repo: &str, public: &str| StreamStatus {
+            docker_image_repository: repo.into(),
+            public_docker_image_repository: public.into(),
+            ..StreamStatus::default()
+        };
+        let both = Cluster {
+            internal_registry: Some("int:5000".into()),
+            external_registry: Some("ext.example.com".into()),
+            ..Cluster::default()
+        };
+        let internal_only = Cluster {
+            external_registry: None,
+            ..both.clone()
+        };
+        let external_only = Cluster {
+            internal_registry: None,
+            ..both.clone()
+        };
+        let cases = [
+            (
+                &both,
+                "ns",
+                status("", ""),
+                status("int:5000/ns/app", "ext.example.com/ns/app"),
+            ),
+            (
+                &internal_only,
+                "ns",
+                status("old", "stale"),
+                status("int:5000/ns/app", ""),
+            ),
+            (
+                &external_only,
+                "ns",
+                status("quay.io/x/app", ""),
+                status("quay.io/x/app", "ext.example.com/ns/app"),
+            ),
+            (
+                &Cluster::default(),
+                "ns",
+                status("kept", "kept"),
+                status("kept", "kept"),
+            ),
+            (&both, "", status("kept", ""), status("kept", "")),
+        ];
+        for (cluster, namespace, before, after) in cases {
+            let mut got = before.clone();
+            let changed = cluster.fill_repositories(namespace, "app", &mut got);
+            assert_eq!(got, after, "{before:?}");
+            assert_eq!(changed, before != after, "{before:?}");
+        }
     }
 
     #[test]

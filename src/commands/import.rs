@@ -292,8 +292,17 @@ fn stale_repositories(repo: &Repo, streams: &[Stream], cluster: &Cluster) -> Vec
                 .fill_repositories(&meta.namespace, &meta.name, &mut status)
                 .then(|| {
                     let name = import_report::stream_name(repo, i);
-                    let want = status.docker_image_repository;
-                    (i, format!("{name}: status.dockerImageRepository is not {want:?}, the repository this cluster shows"))
+                    let (want, public) = (
+                        status.docker_image_repository,
+                        status.public_docker_image_repository,
+                    );
+                    (
+                        i,
+                        format!(
+                            "{name}: this cluster shows status.dockerImageRepository {want:?} and \
+                             status.publicDockerImageRepository {public:?}"
+                        ),
+                    )
                 })
         })
         .collect()
