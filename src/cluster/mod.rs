@@ -35,8 +35,8 @@ pub struct Cluster {
     pub internal_registry: Option<String>,
     /// The first of `spec.externalRegistryHostnames` then `status.externalRegistryHostnames`.
     pub external_registry: Option<String>,
-    /// `spec.registrySources.insecureRegistries` / `blockedRegistries`, applied as the importer does
-    /// (see [`Cluster::insecure`], [`Cluster::blocked`]).
+    /// `spec.registrySources.insecureRegistries` (reached as `--insecure-registry` hosts) and
+    /// `blockedRegistries` (see [`Cluster::blocked`]), as far as the importer honours them.
     pub insecure_registries: Vec<String>,
     pub blocked_registries: Vec<String>,
     /// PEM bundles of the `additionalTrustedCA` ConfigMap: (`file: ConfigMap NAME`, PEM).
@@ -45,8 +45,6 @@ pub struct Cluster {
     pub mirror_files: Vec<PathBuf>,
     /// The control plane's platform, preferred from a manifest list in Legacy mode.
     pub platform: Platform,
-    /// Where the Image object was read (`file:line:column`), for messages.
-    pub origin: Option<String>,
 }
 
 impl Default for Cluster {
@@ -61,7 +59,6 @@ impl Default for Cluster {
             trusted_ca: Vec::new(),
             mirror_files: Vec::new(),
             platform: Platform::linux_amd64(),
-            origin: None,
         }
     }
 }
@@ -200,7 +197,6 @@ impl Cluster {
     }
 
     fn apply(&mut self, image: &read::ImageConfig) -> Result<(), LoadError> {
-        self.origin = Some(image.place.clone());
         let internal = &image.internal_registry_hostname;
         self.internal_registry = (!internal.is_empty()).then(|| internal.clone());
         self.external_registry = image
