@@ -62,6 +62,17 @@ check | import)
     [ "$command" = import ] || mode=--check
     args=(import "${paths[@]}" "$mode" --format "${INPUT_FORMAT:-human}"
         --summary "$summary_file" --report "$report" "${extra[@]}")
+    # On a pull request, tags the PR edited in a way status cannot show (app:1.0 -> app:1.1) are
+    # found by comparing with the base branch, which needs its history (checkout fetch-depth: 0).
+    since=""
+    for arg in "${extra[@]}"; do case $arg in --since | --since=*) since=given ;; esac; done
+    if [ -z "$since" ] && [ -n "${GITHUB_BASE_REF:-}" ]; then
+        if git rev-parse --verify --quiet "origin/$GITHUB_BASE_REF^{commit}" >/dev/null; then
+            args+=(--since "origin/$GITHUB_BASE_REF")
+        else
+            echo "::warning title=streamlock action::origin/$GITHUB_BASE_REF is not fetched: tags edited by this pull request without a status change are not compared (use actions/checkout with fetch-depth: 0)"
+        fi
+    fi
     ;;
 *) die "command must be lint, check or import, not '$command'" ;;
 esac

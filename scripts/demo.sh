@@ -7,16 +7,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+if ! command -v python3 >/dev/null; then
+    echo "demo needs python3 (it picks a free port for the local registry)" >&2
+    exit 2
+fi
 if ! command -v docker-registry >/dev/null || ! command -v curl >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry curl
     else
-        echo "demo needs docker-registry and curl (Debian: apt-get install docker-registry curl)" >&2
+        echo "demo needs docker-registry and curl (Debian: sudo apt-get install docker-registry curl)" >&2
         exit 2
     fi
 fi
 
-cargo build --release --quiet
+# The demo runs the binary of this checkout, built in release mode: the first build compiles every
+# dependency (about two minutes on an idle two-core machine, more on a busy one), later ones take
+# seconds.
+need=$(sed -n 's/^rust-version *= *"\([0-9.]*\)"/\1/p' Cargo.toml)
+if ! command -v cargo >/dev/null; then
+    echo "demo needs Rust $need or newer to build streamlock (https://rustup.rs; Debian 12's rustc is too old)" >&2
+    exit 2
+fi
+echo "building streamlock in release mode (cargo build --release --locked): about two minutes the first time on two cores, seconds after that" >&2
+started=$SECONDS
+cargo build --release --locked --quiet
+echo "built in $((SECONDS - started)) s" >&2
 bin=$root/target/release/streamlock
 work=$(mktemp -d)
 . scripts/lib/registry.sh

@@ -9,7 +9,7 @@ use crate::report::Output;
 #[derive(Debug, Parser)]
 #[command(
     name = "streamlock",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("STREAMLOCK_COMMIT"), ")"),
     about = "Lint, import and pin OpenShift ImageStream manifests in Git",
     long_about = "streamlock finds every ImageStream in a repository, lints it with the API server's own rules, \
                   resolves each tag against its registry to a pinned digest the way OpenShift's importer would, \
@@ -199,9 +199,14 @@ pub struct RegistryArgs {
     /// Seconds before one request is given up (then retried).
     #[arg(long, value_name = "S", default_value_t = 30)]
     pub timeout: u64,
-    /// Retries of a request after 429, 5xx, a timeout or a reset.
+    /// Retries of a request after 429, 5xx, a timeout or a reset. One lookup, waits included, takes at
+    /// most --timeout × (--retries + 1).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
+    /// Seconds the whole run may spend on registries (for a cron job): a lookup not done by then
+    /// fails, and nothing is recorded for its tag.
+    #[arg(long, value_name = "S")]
+    pub deadline: Option<u64>,
     /// Registry credentials file (docker config.json or containers auth.json format).
     #[arg(long, value_name = "FILE")]
     pub auth_file: Option<PathBuf>,

@@ -14,5 +14,5 @@ fn main() {
         Command::Completions { shell } => commands::meta::completions(shell),
         Command::Man => commands::meta::man(),
     };
-    std::process::exit(exit as i32);
+    std::process::exit(commands::finish(exit) as i32);
 }

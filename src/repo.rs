@@ -67,13 +67,16 @@ enum Loaded {
 
 impl Repo {
     /// Loads `paths` in parallel. ImageStreams inside Templates are not imported (their values are
-    /// placeholders until `oc process`).
+    /// placeholders until `oc process`). A file without an importable stream is dropped as soon as it
+    /// is read: only the trees an import may edit stay, against the run's node budget.
     pub fn load(paths: &[PathBuf]) -> Repo {
         let loaded: Vec<Loaded> = paths.par_iter().map(|path| load_one(path)).collect();
         let mut repo = Repo::default();
         for result in loaded {
             match result {
-                Loaded::File(file) => repo.files.push(file),
+                Loaded::File(file) if has_streams(&file) => repo.files.push(file),
+                // Streams only inside Templates: nothing to import, so the tree is not kept.
+                Loaded::File(_) => {}
                 Loaded::Unreadable(problem) => repo.unreadable.push(problem),
                 Loaded::Skipped(skipped) => repo.skipped.push(skipped),
             }
@@ -123,6 +126,13 @@ impl Repo {
             || !self.unreadable.is_empty()
             || self.skipped.iter().any(|s| s.template.is_some())
     }
+}
+
+/// Whether `file` holds an ImageStream outside a Template.
+fn has_streams(file: &LoadedFile) -> bool {
+    load::find_objects(&file.parsed.documents)
+        .iter()
+        .any(|found| !matches!(found.wrapper, Wrapper::Template(_)))
 }
 
 fn load_one(path: &Path) -> Loaded {

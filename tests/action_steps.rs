@@ -6,81 +6,11 @@
 mod hooks_support;
 mod support;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hooks_support::{root, run, streamlock, text, write_files};
+use hooks_support::{Runner, commit_all, git, root, run, streamlock, text, write_files};
 use support::images::{Kind, Pusher};
 use support::registry::TestRegistry;
-
-/// A runner's files for one step.
-struct Runner {
-    dir: tempfile::TempDir,
-}
-
-/// What one step left behind.
-struct Step {
-    code: Option<i32>,
-    stdout: String,
-    shown: String,
-    outputs: HashMap<String, String>,
-    summary: String,
-}
-
-impl Runner {
-    fn new() -> Runner {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("temp")).expect("runner temp");
-        Runner { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// Runs `action/SCRIPT` in `workspace` with `env` (the step's `env:` block) and reads back what
-    /// the step wrote to the runner's files. Outputs and summary accumulate across steps, as on GitHub.
-    fn step(&self, script: &str, workspace: &Path, env: &[(&str, &str)]) -> Step {
-        let mut command = Command::new(root().join("action").join(script));
-        command
-            .current_dir(workspace)
-            .env("GITHUB_ACTION_PATH", root())
-            .env("GITHUB_WORKSPACE", workspace)
-            .env("GITHUB_OUTPUT", self.path("output"))
-            .env("GITHUB_STEP_SUMMARY", self.path("summary"))
-            .env("RUNNER_TEMP", self.path("temp"))
-            .env("RUNNER_OS", "Linux")
-            .env("RUNNER_ARCH", "X64");
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let out = run(&mut command);
-        let read = |name| std::fs::read_to_string(self.path(name)).unwrap_or_default();
-        // Later lines win, as GitHub reads GITHUB_OUTPUT.
-        let outputs = read("output")
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        Step {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            shown: text(&out),
-            outputs,
-            summary: read("summary"),
-        }
-    }
-}
-
-impl Step {
-    fn output(&self, name: &str) -> &str {
-        self.outputs
-            .get(name)
-            .map(String::as_str)
-            .unwrap_or_else(|| panic!("no output {name}: {:?}\n{}", self.outputs, self.shown))
-    }
-}
 
 fn bin() -> String {
     streamlock().to_str().expect("UTF-8 path").to_owned()
@@ -305,7 +235,72 @@ fn check_and_import_against_a_real_registry() {
 }
 
 #[test]
-fn cache_key_follows_cargo_lock_and_install_builds_the_binary() {
+fn a_pull_request_check_compares_with_its_base_branch() {
+    let registry = TestRegistry::plain();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    for tag in ["2.4", "2.5"] {
+        runtime.block_on(Pusher::new(&registry).push("shop/frontend", tag, Kind::Schema2));
+    }
+    let stream = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: frontend\n  namespace: shop\n\
+                  spec:\n  tags:\n  - name: stable\n    from:\n      kind: DockerImage\n      \
+                  name: registry.example.com/shop/frontend:2.4\n";
+    let workspace = tempfile::tempdir().expect("temp dir");
+    let dir = workspace.path();
+    git(dir, &["init", "--quiet"]);
+    write_files(dir, &[("apps/frontend.yaml", stream)]);
+    let args = format!(
+        "--mirror registry.example.com={addr}\n--insecure-registry {addr}",
+        addr = registry.addr
+    );
+    let bin = bin();
+    let run_step = |command: &str, base: Option<&str>| {
+        let runner = Runner::new();
+        let mut env = vec![
+            ("STREAMLOCK", bin.as_str()),
+            ("INPUT_COMMAND", command),
+            ("INPUT_PATHS", "apps"),
+            ("INPUT_ARGS", args.as_str()),
+        ];
+        if let Some(base) = base {
+            env.push(("GITHUB_BASE_REF", base));
+        }
+        runner.step("run.sh", dir, &env)
+    };
+    assert_eq!(run_step("import", None).code, Some(0));
+    commit_all(dir, "imported");
+    // The base branch as actions/checkout with fetch-depth: 0 leaves it.
+    git(dir, &["update-ref", "refs/remotes/origin/main", "HEAD"]);
+
+    // The pull request bumps the tag by hand; status still names the same repository.
+    let path = dir.join("apps/frontend.yaml");
+    let edited = std::fs::read_to_string(&path)
+        .expect("read")
+        .replace("frontend:2.4\n", "frontend:2.5\n");
+    std::fs::write(&path, &edited).expect("write");
+    commit_all(dir, "bump");
+
+    let step = run_step("check", Some("main"));
+    assert_eq!(step.code, Some(1), "{}", step.shown);
+    assert_eq!(step.output("changed"), "true", "{}", step.shown);
+    assert!(
+        step.stdout.contains("shop/frontend:stable"),
+        "{}",
+        step.shown
+    );
+
+    // Without the base branch's history the step says so instead of passing silently unaware.
+    let step = run_step("check", Some("release-9"));
+    assert_eq!(step.code, Some(0), "{}", step.shown);
+    assert!(
+        step.shown
+            .contains("::warning title=streamlock action::origin/release-9 is not fetched"),
+        "{}",
+        step.shown
+    );
+}
+
+#[test]
+fn cache_key_follows_cargo_lock() {
     let runner = Runner::new();
     let workspace = tempfile::tempdir().expect("temp dir");
     let step = runner.step("cache-key.sh", workspace.path(), &[]);
@@ -326,20 +321,4 @@ fn cache_key_follows_cargo_lock_and_install_builds_the_binary() {
     assert!(out.status.success(), "{}", text(&out));
     let other = std::fs::read_to_string(runner.path("output")).expect("output");
     assert_ne!(other.trim(), format!("key={key}"));
-
-    // The build itself, into its own target directory (the runner's cache path).
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("action-build");
-    let target = target.to_str().expect("UTF-8 path");
-    let runner = Runner::new();
-    let step = runner.step(
-        "install.sh",
-        workspace.path(),
-        &[("CARGO_TARGET_DIR", target)],
-    );
-    assert_eq!(step.code, Some(0), "{}", step.shown);
-    assert_eq!(step.stdout, "", "install.sh printed on stdout");
-    let built = step.output("bin");
-    assert_eq!(built, format!("{target}/release/streamlock"));
-    let out = run(Command::new(built).arg("--version"));
-    assert!(text(&out).starts_with("streamlock "), "{}", text(&out));
 }

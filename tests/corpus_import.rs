@@ -72,8 +72,7 @@ fn import(dir: &Path, files: &[PathBuf], config: &Path, registry: &str, epoch: &
 
 #[test]
 fn every_corpus_tag_fails_cleanly_and_only_status_changes() {
-    let Some(root) = std::env::var_os("STREAMLOCK_CORPUS").map(PathBuf::from) else {
-        eprintln!("STREAMLOCK_CORPUS is not set: corpus import test skipped");
+    let Some(root) = write_support::skip::corpus() else {
         return;
     };
     let registry = TestRegistry::plain();

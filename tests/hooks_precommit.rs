@@ -3,8 +3,8 @@
 //! fail, and the network hook in the stages it is meant for, against a real registry.
 //!
 //! Every pre-commit run installs the hook with `cargo install`, which builds in release mode. The
-//! builds share one target directory under cargo's test temp dir, so only the first one compiles
-//! the dependencies. `CARGO_NET_OFFLINE` keeps them to crates already downloaded for this build
+//! builds share the release target directory of the wheel build (scripts/test.sh), so the
+//! dependencies are compiled once. `CARGO_NET_OFFLINE` keeps them to crates already downloaded for this build
 //! (`cargo install` re-resolves dependency versions; offline, it picks the local ones).
 
 mod hooks_support;
@@ -13,61 +13,21 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use hooks_support::{commit_all, git_repo, have, hook_result, run, snapshot, streamlock, text};
+use hooks_support::{
+    CONSISTENT, IMPORT_CHECK, commit_all, have, hook_result, imported_repo, run, snapshot, text,
+};
 use support::images::{Kind, Pusher};
 use support::registry::TestRegistry;
 
-const LINT: &str = "streamlock lint";
-const CHECK: &str = "streamlock status check (offline)";
-const IMPORT_CHECK: &str = "streamlock import check (registries)";
-
 /// `pre-commit ARGS` in `repo`, building hooks into the shared target directory.
 fn pre_commit(repo: &Path, args: &[&str]) -> Output {
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-build");
     run(Command::new("pre-commit")
         .args(args)
         .args(["--color", "never"])
         .current_dir(repo)
-        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TARGET_DIR", hooks_support::release_build_dir())
         .env("CARGO_NET_OFFLINE", "true")
         .env("GIT_CONFIG_GLOBAL", "/dev/null"))
-}
-
-/// A stream pinned by digest and an alias to it from another stream in another file (so the
-/// offline check has to see both files), a Helm template that is not YAML until rendered, excluded
-/// by `.streamlock.yaml`, and unrelated JSON.
-const GOOD: &[(&str, &str)] = &[
-    (
-        "streams/base.yaml",
-        "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: base\n  namespace: shop\n\
-         spec:\n  tags:\n  - name: \"1.0\"\n    from:\n      kind: DockerImage\n      \
-         name: registry.example.com/base@sha256:0000000000000000000000000000000000000000000000000000000000000001\n    \
-         reference: true\n",
-    ),
-    (
-        "streams/web.json",
-        "{\"apiVersion\": \"image.openshift.io/v1\", \"kind\": \"ImageStream\",\n \
-         \"metadata\": {\"name\": \"web\", \"namespace\": \"shop\"},\n \
-         \"spec\": {\"tags\": [{\"name\": \"base\", \"from\": {\"kind\": \"ImageStreamTag\", \"name\": \"base:1.0\"}}]}}\n",
-    ),
-    (".streamlock.yaml", "exclude:\n  - \"charts/**\"\n"),
-    (
-        "charts/web/templates/configmap.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata: [\n",
-    ),
-    ("package.json", "{\"name\": \"not-an-imagestream\"}\n"),
-];
-
-/// A repository of `files` whose status was written by `streamlock import --write ARGS`, committed.
-fn imported_repo(files: &[(&str, &str)], args: &[&str]) -> tempfile::TempDir {
-    let repo = git_repo(files);
-    let out = run(Command::new(streamlock())
-        .args(["import", "--write"])
-        .args(args)
-        .current_dir(repo.path()));
-    assert!(out.status.success(), "import --write: {}", text(&out));
-    commit_all(repo.path(), "status");
-    repo
 }
 
 #[test]
@@ -78,51 +38,19 @@ fn try_repo_passes_a_consistent_repository_and_fails_a_broken_one() {
     let (hooks_dir, rev) = snapshot();
     let hooks_repo = hooks_dir.path().join("streamlock");
     let hooks_repo = hooks_repo.to_str().expect("UTF-8 path");
-    let repo = imported_repo(GOOD, &["--offline"]);
+    let repo = imported_repo(CONSISTENT, &["--offline"]);
 
     // try-repo without a hook id runs every hook of the pre-commit stage.
-    let out = pre_commit(
-        repo.path(),
-        &["try-repo", hooks_repo, "--ref", &rev, "--all-files"],
-    );
-    let shown = text(&out);
-    assert!(out.status.success(), "good repository failed:\n{shown}");
-    assert_eq!(hook_result(&shown, LINT), Some("Passed"), "{shown}");
-    assert_eq!(hook_result(&shown, CHECK), Some("Passed"), "{shown}");
-    assert_eq!(
-        hook_result(&shown, IMPORT_CHECK),
-        None,
-        "the network hook ran in the pre-commit stage:\n{shown}"
-    );
-
-    // A kind the API server rejects, and a tag whose status was never imported.
-    hooks_support::write_files(
-        repo.path(),
-        &[
-            (
-                "streams/broken.yaml",
-                "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: broken\n\
-                 spec:\n  tags:\n  - name: v1\n    from:\n      kind: DockerImageX\n      name: quay.io/a/b:1\n",
-            ),
-            (
-                "streams/fresh.yaml",
-                "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: fresh\n\
-                 spec:\n  tags:\n  - name: v2\n    from:\n      kind: DockerImage\n      name: quay.io/a/fresh:2\n",
-            ),
-        ],
-    );
+    let try_repo = || {
+        pre_commit(
+            repo.path(),
+            &["try-repo", hooks_repo, "--ref", &rev, "--all-files"],
+        )
+    };
+    hooks_support::assert_offline_hooks_passed(&try_repo());
+    hooks_support::write_files(repo.path(), hooks_support::BREAKING);
     commit_all(repo.path(), "break it");
-    let out = pre_commit(
-        repo.path(),
-        &["try-repo", hooks_repo, "--ref", &rev, "--all-files"],
-    );
-    let shown = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{shown}");
-    assert_eq!(hook_result(&shown, LINT), Some("Failed"), "{shown}");
-    assert!(shown.contains("invalid-from-kind"), "{shown}");
-    assert!(shown.contains("streams/broken.yaml"), "{shown}");
-    assert_eq!(hook_result(&shown, CHECK), Some("Failed"), "{shown}");
-    assert!(shown.contains("tag fresh:v2 has no status"), "{shown}");
+    hooks_support::assert_offline_hooks_failed(&try_repo());
 }
 
 #[test]
@@ -168,10 +96,7 @@ fn import_check_runs_on_push_and_on_demand_and_fails_when_a_scheduled_tag_moves(
             ])
             .current_dir(repo.path())
             .env("PRE_COMMIT_HOME", home.path())
-            .env(
-                "CARGO_TARGET_DIR",
-                Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-build"),
-            )
+            .env("CARGO_TARGET_DIR", hooks_support::release_build_dir())
             .env("CARGO_NET_OFFLINE", "true")
             .env("GIT_CONFIG_GLOBAL", "/dev/null"));
         (out.status.code(), text(&out))

@@ -557,3 +557,62 @@ fn the_offline_check_says_one_line_on_success_and_names_the_hook_on_failure() {
         (Some(0), "", "")
     );
 }
+
+#[test]
+fn a_file_that_cannot_be_edited_reports_its_tags_as_not_written() {
+    let checkout = Checkout::new();
+    checkout.push_all();
+    // An anchored status cannot be replaced without changing what the alias shares.
+    let anchored =
+        format!("{APP}status: &shared\n  dockerImageRepository: \"\"\nx-copy: *shared\n");
+    checkout.write("deploy/app.yaml", &anchored);
+    let (out, doc) = checkout.report(&["--write", "deploy/app.yaml"]);
+    assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        checkout.read("deploy/app.yaml"),
+        anchored,
+        "nothing written"
+    );
+    assert!(
+        out.stderr
+            .contains("streamlock: not edited: deploy/app.yaml:"),
+        "{}",
+        out.stderr
+    );
+    for tag in ["stable", "1.0"] {
+        let line = imports(&doc, tag);
+        assert_eq!(line["result"], "failed", "{line:#}");
+        assert_eq!(line["recorded"], false, "{line:#}");
+        assert!(
+            line["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("not written: ")),
+            "{line:#}"
+        );
+    }
+    assert_eq!(
+        doc["summary"]["updated"], 0,
+        "no report claims an update: {doc:#}"
+    );
+}
+
+#[test]
+fn two_runs_over_the_same_state_count_the_same_requests() {
+    let checkout = Checkout::new();
+    // Half the images exist: hits and misses in the same repositories, looked up concurrently.
+    for (repo, tag) in [
+        ("team/app", "stable"),
+        ("team/web", "1.0"),
+        ("team/api", "1.0"),
+    ] {
+        checkout.push(repo, tag, "1");
+    }
+    let counts: Vec<serde_json::Value> = (0..3)
+        .map(|_| {
+            let (_, doc) = checkout.report(&["--check", "--all"]);
+            doc["summary"]["requests"].clone()
+        })
+        .collect();
+    assert!(counts[0].as_u64().is_some_and(|n| n > 0), "{counts:?}");
+    assert!(counts.iter().all(|c| *c == counts[0]), "{counts:?}");
+}

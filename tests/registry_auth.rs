@@ -128,27 +128,45 @@ async fn pull_secret_certificates_and_insecure() {
         "{answer:?}"
     );
 
-    // Without the CA the certificate is not trusted: that says nothing about the tag, so it is never
-    // recorded, and the fix names --ca-file.
+    // Without the CA the certificate is not trusted: the cluster could still import the tag, so the
+    // failure is never recorded, and the fix names both ways out.
     let untrusted = resolver(&registry, creds(), false);
     match untrusted
         .resolve(&lookup(&registry, "team/app", "v1"))
         .await
         .outcome
     {
-        Outcome::Inconclusive { cause, fix } => {
-            assert!(
-                cause.starts_with("Get \"https://") && cause.to_lowercase().contains("certificate"),
-                "{cause}"
-            );
-            assert!(fix.contains("--ca-file"), "{fix}");
-        }
+        Outcome::Inconclusive { cause, fix } => assert!(
+            cause.starts_with(&format!("Get \"https://{}/v2/\"", registry.addr))
+                && cause.to_lowercase().contains("certificate")
+                && fix.contains("--ca-file"),
+            "{cause} / {fix}"
+        ),
         other => panic!("{other:?}"),
     }
-    // An insecure tag skips verification.
+    // An insecure tag skips verification, but reaches the registry anonymously: its file cannot send
+    // the credentials over a connection nobody verified.
     let mut insecure = lookup(&registry, "team/app", "v1");
     insecure.insecure = true;
     let answer = untrusted.resolve(&insecure).await;
+    assert!(
+        matches!(
+            &answer.outcome,
+            Outcome::Failed {
+                reason: Reason::Unauthorized,
+                ..
+            }
+        ),
+        "{answer:?}"
+    );
+    // Named with --insecure-registry, the host gets the credentials.
+    let named = Resolver::new(Config {
+        credentials: creds(),
+        insecure_registries: vec![registry.addr.clone()],
+        ..Config::default()
+    })
+    .expect("resolver");
+    let answer = named.resolve(&insecure).await;
     assert!(
         matches!(&answer.outcome, Outcome::Found { image, .. } if *image == pushed.digest),
         "{answer:?}"

@@ -16,7 +16,7 @@ use support::faults::{Action, FaultServer, Request};
 use support::images::sha256;
 
 const MANIFEST: &[u8] =
-    br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json"}"#;
+    br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"#;
 
 fn lookup(addr: &str, repo: &str, reference: &str) -> Lookup {
     Lookup {
@@ -358,8 +358,10 @@ async fn redirects_never_carry_authorization_to_another_host() {
     )
     .expect("write");
     let credentials = streamlock::registry::Credentials::load(&[auth], &[]).expect("creds");
+    // Credentials reach a plain-HTTP registry only when the user names it insecure.
     let resolver = resolver(Config {
         credentials,
+        insecure_registries: vec![origin.addr.clone()],
         ..Config::default()
     });
     let answer = resolver
@@ -499,6 +501,7 @@ async fn refused_credentials_and_identity_tokens() {
     let wrong = write("wrong.json", r#"{"username":"u","password":"wrong"}"#);
     let wrong = resolver(Config {
         credentials: streamlock::registry::Credentials::load(&[wrong], &[]).expect("creds"),
+        insecure_registries: vec![server.addr.clone()],
         ..Config::default()
     });
     let public = wrong
@@ -522,6 +525,7 @@ async fn refused_credentials_and_identity_tokens() {
     let oauth = write("oauth.json", r#"{"identitytoken":"REFRESH"}"#);
     let oauth = resolver(Config {
         credentials: streamlock::registry::Credentials::load(&[oauth], &[]).expect("creds"),
+        insecure_registries: vec![server.addr.clone()],
         ..Config::default()
     });
     let answer = oauth

@@ -23,7 +23,7 @@ const WRONG: &str = "pw-Wrong-Battery-93e0";
 const TOKEN: &str = "tok-Bearer-Secret-55aa";
 const REFRESH: &str = "tok-Refresh-Secret-c0de";
 const MANIFEST: &[u8] =
-    br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json"}"#;
+    br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"#;
 
 /// Where the credentials come from.
 #[derive(Clone, Copy, Debug)]

@@ -564,7 +564,7 @@ fn an_empty_yaml_spec_gets_a_block_with_the_first_tag() {
 /// deleting it gives back the original bytes wherever the stream had tags to begin with.
 #[test]
 fn every_corpus_stream_takes_a_tag_and_deleting_it_gives_the_file_back() {
-    let Some(corpus) = write_support::corpus_files("corpus tag test") else {
+    let Some(corpus) = write_support::corpus_files() else {
         return;
     };
     let new = NewSpecTag {

@@ -22,7 +22,7 @@ fn spec_tag_names(object: &Node) -> Vec<&str> {
 
 #[test]
 fn every_corpus_stream_takes_a_failure_status_losslessly() {
-    let Some(corpus) = write_support::corpus_files("corpus write test") else {
+    let Some(corpus) = write_support::corpus_files() else {
         return;
     };
     let scratch = tempfile::tempdir().expect("temp dir");

@@ -7,6 +7,7 @@ use crate::describe::{self, Described, Repository, Target};
 use crate::import::resolve::to_registry;
 use crate::reconcile::TagImport;
 use crate::registry::{Inspected, Resolver};
+use crate::sanitize;
 
 pub fn run(args: DescribeArgs, global: &Global) -> Exit {
     let target = match Target::parse(&args.target) {
@@ -62,13 +63,15 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
             .map(|image| describe::describe_istag_remote(&stream, tag, &image, describe::now())),
         Target::Tag { tag, .. } => describe::describe_istag(&stream, tag),
     };
+    // Image configs and registry answers are outside text: no control or bidi character of theirs
+    // reaches the terminal as itself.
     match text {
         Ok(text) => {
-            print(&text);
+            print(&sanitize::multiline(&text));
             Exit::Clean
         }
         Err(e) => {
-            eprintln!("streamlock: {e}");
+            eprintln!("streamlock: {}", sanitize::multiline(&e));
             Exit::Failure
         }
     }

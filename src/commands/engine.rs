@@ -28,6 +28,7 @@ pub fn registry_config(args: &RegistryArgs, cluster: &Cluster) -> Result<registr
             retries: args.retries,
             ..RetryPolicy::default()
         },
+        deadline: args.deadline.map(Duration::from_secs),
         ca_files: args.ca_file.clone(),
         ca_bundles: cluster.trusted_ca.clone(),
         insecure_registries: args

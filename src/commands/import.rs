@@ -117,8 +117,8 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
     for unmatched in &job.outcome.plan.unmatched {
         eprintln!("streamlock: --tag {unmatched}: no such tag among the importable tags");
     }
-    for problem in &job.refused {
-        eprintln!("streamlock: not edited: {problem}");
+    for refused in &job.refused {
+        eprintln!("streamlock: not edited: {}", refused.message);
     }
     if !global.quiet && args.format == ImportFormat::Human {
         for path in &job.written {

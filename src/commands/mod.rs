@@ -9,6 +9,7 @@ pub mod tag;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::cli::{Color, Global};
 use crate::discover;
@@ -35,10 +36,30 @@ pub fn use_color(choice: Color) -> bool {
     }
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is a normal end, not a panic.
+/// The first failure to write stdout other than a closed pipe, for [`finish`].
+static OUTPUT_FAILURE: OnceLock<String> = OnceLock::new();
+
+/// Writes to stdout. A closed pipe (`| head`) is a normal end, not a panic; any other failure (a full
+/// disk, `/dev/full`) makes the command fail once it is done (see [`finish`]).
 pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if let Err(err) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let _ = OUTPUT_FAILURE.set(err.to_string());
+    }
+}
+
+/// A command's exit code, made a failure (with the reason on stderr) if its output could not be
+/// written: a report that did not reach its reader must not look like success.
+pub fn finish(exit: Exit) -> Exit {
+    match OUTPUT_FAILURE.get() {
+        Some(why) => {
+            eprintln!("streamlock: cannot write the output to stdout: {why}");
+            Exit::Failure
+        }
+        None => exit,
+    }
 }
 
 /// The configuration and the files a command works on: `.streamlock.yaml` (or `--config`), then

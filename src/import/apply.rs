@@ -29,22 +29,37 @@ impl FileChange {
     }
 }
 
-/// In-place edits of the manifests. Files that cannot be edited safely are returned as errors
-/// (`path:line: why`) and left out.
-pub fn manifest_changes(repo: &Repo, outcome: &Outcome) -> (Vec<FileChange>, Vec<String>) {
+/// A change that is not written, and the streams whose new status or pins it held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// Indexes into `Repo::streams`.
+    pub streams: Vec<usize>,
+    /// `path:line: why`, or why a status file cannot be written.
+    pub message: String,
+}
+
+/// In-place edits of the manifests. Files that cannot be edited safely are refused and left out.
+pub fn manifest_changes(repo: &Repo, outcome: &Outcome) -> (Vec<FileChange>, Vec<Refused>) {
     let changed = outcome.changed_streams();
     let mut files: Vec<usize> = changed.iter().map(|&s| repo.streams[s].file).collect();
     files.dedup();
     let mut changes = Vec::new();
-    let mut errors = Vec::new();
+    let mut refused = Vec::new();
     for file in files {
         match edit_file(repo, outcome, file, &changed) {
             Ok(Some(change)) => changes.push(change),
             Ok(None) => {}
-            Err(e) => errors.push(e),
+            Err(message) => refused.push(Refused {
+                streams: changed
+                    .iter()
+                    .copied()
+                    .filter(|&s| repo.streams[s].file == file)
+                    .collect(),
+                message,
+            }),
         }
     }
-    (changes, errors)
+    (changes, refused)
 }
 
 fn edit_file(
@@ -109,7 +124,7 @@ pub fn status_dir_changes(
     repo: &Repo,
     outcome: &Outcome,
     dir: &Path,
-) -> (Vec<FileChange>, Vec<String>) {
+) -> (Vec<FileChange>, Vec<Refused>) {
     let mut changes = Vec::new();
     let shared = shared_status_files(
         dir,
@@ -118,7 +133,19 @@ pub fn status_dir_changes(
             (meta.namespace.as_str(), meta.name.as_str(), repo.path_of(i))
         }),
     );
-    let mut errors: Vec<String> = shared.iter().map(ToString::to_string).collect();
+    let path_of = |i: usize| {
+        let meta = &repo.streams[i].stream.spec.meta;
+        status_path(dir, &meta.namespace, &meta.name).ok()
+    };
+    let mut refused: Vec<Refused> = shared
+        .iter()
+        .map(|s| Refused {
+            streams: (0..repo.streams.len())
+                .filter(|&i| path_of(i).as_ref() == Some(&s.path))
+                .collect(),
+            message: s.to_string(),
+        })
+        .collect();
     for reconciled in &outcome.reconciled {
         let Some(status) = &reconciled.status else {
             continue;
@@ -131,13 +158,13 @@ pub fn status_dir_changes(
                 new: status_document(&meta.name, &meta.namespace, status),
                 path,
             }),
-            Err(e) => errors.push(format!(
-                "{}: {e}",
-                repo.path_of(reconciled.stream).display()
-            )),
+            Err(e) => refused.push(Refused {
+                streams: vec![reconciled.stream],
+                message: format!("{}: {e}", repo.path_of(reconciled.stream).display()),
+            }),
         }
     }
-    (changes, errors)
+    (changes, refused)
 }
 
 /// Writes every change as one transaction: each file is replaced atomically, and none is touched if

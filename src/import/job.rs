@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::apply::{self, FileChange};
-use super::{Options, Outcome, TagLine, resolve};
+use super::apply::{self, FileChange, Refused};
+use super::{Options, Outcome, TagLine, TagOutcome, resolve};
 use crate::registry::Resolver;
 use crate::repo::Repo;
 use crate::write::TransactionError;
@@ -56,8 +56,8 @@ pub struct Job {
     pub lines: Vec<TagLine>,
     /// Files whose content changes (written already when the action writes).
     pub changes: Vec<FileChange>,
-    /// Files that could not be edited safely (`path:line: why`); left as they are.
-    pub refused: Vec<String>,
+    /// Changes that could not be made safely; those files are left as they are.
+    pub refused: Vec<Refused>,
     /// Files written.
     pub written: Vec<PathBuf>,
 }
@@ -99,6 +99,27 @@ fn written_note(e: &TransactionError) -> String {
     }
 }
 
+/// A tag whose new status sits in a refused change is not updated, whatever its lookup said: it
+/// fails without anything written, so no report claims an update the files do not hold.
+fn not_written(lines: &mut [TagLine], refused: &[Refused]) {
+    for line in lines {
+        let Some(refusal) = refused.iter().find(|r| r.streams.contains(&line.stream)) else {
+            continue;
+        };
+        if matches!(
+            line.outcome,
+            TagOutcome::Updated | TagOutcome::FailedRecorded { .. }
+        ) {
+            line.outcome = TagOutcome::FailedNotRecorded {
+                cause: format!("not written: {}", refusal.message),
+                fix:
+                    "the file cannot be edited safely; change it as the message says and run again"
+                        .into(),
+            };
+        }
+    }
+}
+
 /// Runs one import over `repo` (already holding any `--status-dir` status).
 pub fn execute(
     repo: &Repo,
@@ -131,7 +152,8 @@ pub fn execute(
     } else {
         Vec::new()
     };
-    let lines = outcome.lines(repo);
+    let mut lines = outcome.lines(repo);
+    not_written(&mut lines, &refused);
     Ok(Job {
         outcome,
         lines,

@@ -1,6 +1,7 @@
 //! Stage 2: a file's bytes → spanned YAML documents → the ImageStream objects inside them, and
 //! whether the file is ours at all.
 
+pub mod budget;
 pub mod classify;
 pub mod node;
 pub mod objects;

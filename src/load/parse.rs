@@ -8,16 +8,19 @@ use std::collections::{HashMap, HashSet};
 
 use granit_parser::{Event, Options, Parser, ScanError};
 
+use super::budget;
 use super::node::{Entry, Layout, Node, NodeKind, Scalar, ScalarStyle, Span};
 use super::source::Source;
 
-/// Resource budgets for one file.
+/// Resource budgets for one file, and its share of the run's.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     /// Nesting of mappings and sequences (an ImageStream in a Template in a List needs about 12).
     pub max_depth: usize,
     /// Nodes in the whole file, aliases expanded.
     pub max_nodes: usize,
+    /// Nodes of every tree alive in the run, this one included (see [`super::budget`]).
+    pub max_run_nodes: usize,
 }
 
 impl Default for Limits {
@@ -25,6 +28,7 @@ impl Default for Limits {
         Limits {
             max_depth: 64,
             max_nodes: 2_000_000,
+            max_run_nodes: budget::RUN_NODES,
         }
     }
 }
@@ -57,6 +61,8 @@ pub struct Parsed {
     pub documents: Vec<Document>,
     pub duplicates: Vec<DuplicateKey>,
     pub error: Option<YamlError>,
+    /// The documents' nodes, held against the run's budget until this is dropped.
+    charge: budget::Charge,
 }
 
 /// An open mapping or sequence. Its children so far sit in `Builder::children` from `first` on
@@ -138,6 +144,15 @@ impl Builder<'_> {
                 message: format!(
                     "the file expands to more than {} nodes (an alias bomb?); refusing to read further",
                     self.limits.max_nodes
+                ),
+            });
+        }
+        if !self.out.charge.take(n, self.limits.max_run_nodes) {
+            return Err(YamlError {
+                span: at,
+                message: format!(
+                    "the files read in this run expand to more than {} nodes together, the run's memory budget (an alias bomb here or in another file?); refusing to read further",
+                    self.limits.max_run_nodes
                 ),
             });
         }

@@ -87,11 +87,15 @@ pub struct Token {
     pub credentials_rejected: bool,
 }
 
+/// The longest a token is kept, whatever the token service says: far longer than any run, and small
+/// enough that no `expires_in` can overflow the clock.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
 impl Token {
     /// `expires_in` defaults to 60 s (the distribution token spec); a few seconds of margin keep a
     /// request from leaving with a token that expires on the way.
     pub fn new(value: String, expires_in: Option<u64>, credentials_rejected: bool) -> Self {
-        let lifetime = Duration::from_secs(expires_in.unwrap_or(60).max(1));
+        let lifetime = Duration::from_secs(expires_in.unwrap_or(60).max(1)).min(MAX_LIFETIME);
         let margin = (lifetime / 10).min(Duration::from_secs(5));
         Token {
             value,
@@ -111,6 +115,27 @@ impl std::fmt::Debug for Token {
             .field("value", &"<redacted>")
             .finish()
     }
+}
+
+/// Reads a token service's answer: `token`, or OAuth2's `access_token`, and `expires_in`. `Err` says
+/// what is wrong with it, never what it holds.
+pub fn parse_token_answer(body: &[u8]) -> Result<Token, &'static str> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        #[serde(default)]
+        token: Option<String>,
+        #[serde(default)]
+        access_token: Option<String>,
+        #[serde(default)]
+        expires_in: Option<u64>,
+    }
+    let answer: Answer = serde_json::from_slice(body).map_err(|_| "unreadable answer")?;
+    let value = answer
+        .token
+        .or(answer.access_token)
+        .filter(|t| !t.is_empty())
+        .ok_or("no token in answer")?;
+    Ok(Token::new(value, answer.expires_in, false))
 }
 
 type Slot = Arc<tokio::sync::Mutex<Option<Token>>>;
@@ -185,6 +210,18 @@ mod tests {
                 service: None
             }
         );
+    }
+
+    #[test]
+    fn token_answers() {
+        let token =
+            parse_token_answer(br#"{"access_token":"A","expires_in":18446744073709551615}"#);
+        assert!(
+            token.is_ok_and(|t| t.value == "A" && t.fresh()),
+            "no overflow of the clock"
+        );
+        assert!(parse_token_answer(br#"{"token":"","access_token":""}"#).is_err());
+        assert!(parse_token_answer(b"<html>").is_err());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,37 +4,71 @@
 //! tags reach securely) has one [`Registry`]: its endpoint after the ping, its bearer tokens, its pull
 //! quota and its concurrency limit. The connection pools live in the two shared `reqwest` clients.
 
-use std::collections::HashSet;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
 use reqwest::{Method, RequestBuilder};
 use tokio::sync::{OnceCell, Semaphore};
 
-use super::auth::{Challenge, Token, TokenCache, parse_challenge};
+use super::auth::{Challenge, Token, TokenCache, parse_challenge, parse_token_answer};
 use super::credentials::{Credential, Credentials};
 use super::error::LookupError;
 use super::manifest;
 use super::quota::Quota;
 use super::retry::{RetryPolicy, parse_retry_after, retryable_status};
+use crate::sanitize;
 
-/// The largest body read (manifests are limited to 4 MiB by registries; error bodies are small).
-const MAX_BODY: usize = 8 << 20;
+/// The largest manifest, config blob or error body read. Distribution refuses to store a manifest
+/// over 4 MiB (distribution/distribution, registry/handlers/manifests.go, `maxManifestBodySize`);
+/// config blobs are JSON of a few kilobytes. A longer body fails the lookup: a prefix is never hashed.
+pub const MAX_BODY: usize = 8 << 20;
+/// The largest token answer read: a JSON object holding a token of a few kilobytes.
+pub const MAX_TOKEN_ANSWER: usize = 1 << 20;
 
-/// Requests made on behalf of one lookup.
+/// How much of a body to read, and what to call it when it is longer.
+#[derive(Clone, Copy)]
+struct Limit {
+    bytes: usize,
+    what: &'static str,
+}
+
+const MANIFEST_LIMIT: Limit = Limit {
+    bytes: MAX_BODY,
+    what: "body",
+};
+const TOKEN_LIMIT: Limit = Limit {
+    bytes: MAX_TOKEN_ANSWER,
+    what: "token answer",
+};
+
+/// The requests made on behalf of one lookup, and its deadline: the lookup's time starts with its
+/// first request (not while it waits for a free slot).
 #[derive(Default)]
-pub struct Counter(AtomicU32);
+pub struct Counter {
+    requests: AtomicU32,
+    started: OnceLock<Instant>,
+}
 
 impl Counter {
     fn bump(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.started.get_or_init(Instant::now);
     }
 
     pub fn get(&self) -> u32 {
-        self.0.load(Ordering::Relaxed)
+        self.requests.load(Ordering::Relaxed)
     }
+}
+
+/// Why an exchange produced no answer.
+enum Failure {
+    Transport(reqwest::Error),
+    /// Over a [`Limit`]; never retried, since the same server would send the same body again.
+    TooLarge(String),
+    /// The lookup's or the run's deadline came first (or a Retry-After would pass it).
+    Deadline(String),
 }
 
 /// What every registry shares: the HTTP clients, the request policy and the credentials.
@@ -45,6 +79,8 @@ pub struct Http {
     pub timeout: Duration,
     pub retry: RetryPolicy,
     pub credentials: Credentials,
+    /// The whole run's end (`--deadline`) and its length, for messages.
+    pub run_deadline: Option<(Instant, Duration)>,
 }
 
 /// A response, its body read (empty for `HEAD`).
@@ -69,13 +105,16 @@ struct Endpoint {
 pub struct Registry {
     host: String,
     insecure: bool,
+    /// The user named this host with `--insecure-registry`: credentials may go to it without TLS.
+    /// A tag's own `insecure: true` only ever reaches a registry anonymously (a file in a pull
+    /// request must not be able to send the cron job's credentials over plain HTTP).
+    named_insecure: bool,
+    /// A Retry-After wait was reported for this registry (once per run, not once per lookup).
+    wait_reported: AtomicBool,
     endpoint: OnceCell<Result<Endpoint, LookupError>>,
     tokens: TokenCache,
     pub quota: Quota,
     pub permits: Semaphore,
-    /// Repositories that answered a manifest in this run: a `404` there can only be a missing
-    /// manifest (`MANIFEST_UNKNOWN`), so no `GET` is needed to read the error code.
-    repositories: Mutex<HashSet<String>>,
 }
 
 /// The authorization a request carried, to tell what a 401 means.
@@ -87,35 +126,23 @@ struct Sent {
 }
 
 impl Registry {
-    pub fn new(host: &str, insecure: bool, per_registry: usize, quota_floor: u32) -> Self {
+    pub fn new(
+        host: &str,
+        insecure: bool,
+        named_insecure: bool,
+        per_registry: usize,
+        quota_floor: u32,
+    ) -> Self {
         Registry {
             host: host.to_owned(),
             insecure,
+            named_insecure,
+            wait_reported: AtomicBool::new(false),
             endpoint: OnceCell::new(),
             tokens: TokenCache::default(),
             quota: Quota::new(quota_floor),
             permits: Semaphore::new(per_registry.max(1)),
-            repositories: Mutex::default(),
         }
-    }
-
-    /// Records that `repository` exists on this registry.
-    pub fn saw_repository(&self, repository: &str) {
-        let mut seen = self
-            .repositories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if !seen.contains(repository) {
-            seen.insert(repository.to_owned());
-        }
-    }
-
-    /// Whether `repository` answered a manifest earlier in this run.
-    pub fn knows_repository(&self, repository: &str) -> bool {
-        self.repositories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(repository)
     }
 
     pub fn host(&self) -> &str {
@@ -180,10 +207,11 @@ impl Registry {
                     None => request,
                 }
             };
+            let limit = (method == Method::GET).then_some(MANIFEST_LIMIT);
             let reply = self
-                .exchange(http, count, make, method == Method::GET, http.retry.retries)
+                .exchange(http, count, make, limit, http.retry.retries)
                 .await
-                .map_err(|err| transport(&self.host, &method, &url, &err))?;
+                .map_err(|failure| self.lookup_error(&method, &url, failure))?;
             if reply.status == 401 {
                 // A bearer token may expire or be revoked mid-run: fetch a new one, once.
                 if stale.is_none() && sent.token.is_some() {
@@ -226,10 +254,10 @@ impl Registry {
             } else {
                 http.retry.retries
             };
-            let reply = match self.exchange(http, count, make, false, retries).await {
+            let reply = match self.exchange(http, count, make, None, retries).await {
                 Ok(reply) => reply,
                 Err(err) => {
-                    failure = transport(&self.host, &Method::GET, &url, &err);
+                    failure = self.lookup_error(&Method::GET, &url, err);
                     continue;
                 }
             };
@@ -268,7 +296,7 @@ impl Registry {
         match &endpoint.challenge {
             Challenge::Anonymous => Ok(Sent::default()),
             Challenge::Basic => Ok(Sent {
-                header: match http.credentials.find(&self.host, repository).await {
+                header: match self.credential(http, repository).await {
                     Some(Credential::Basic { username, password }) => {
                         Some(basic(&username, &password))
                     }
@@ -277,8 +305,21 @@ impl Registry {
                 ..Sent::default()
             }),
             Challenge::Bearer { realm, service } => {
+                if takes_off_tls(&endpoint.base, realm) && !self.named_insecure {
+                    return Err(LookupError::inconclusive(
+                        format!(
+                            "the token realm {} of {} is not HTTPS: refused, since it would take credentials and tokens off TLS",
+                            sanitize::remote(realm),
+                            self.host
+                        ),
+                        format!(
+                            "tell the operator of {} to serve its token realm over HTTPS, or name the host with --insecure-registry if plain HTTP is intended",
+                            self.host
+                        ),
+                    ));
+                }
                 let fetch = async || {
-                    let credential = http.credentials.find(&self.host, repository).await;
+                    let credential = self.credential(http, repository).await;
                     let first = self
                         .fetch_token(
                             http,
@@ -333,6 +374,16 @@ impl Registry {
         }
     }
 
+    /// The credential for `repository`, unless this registry is insecure only because a tag said so:
+    /// such a tag reaches it anonymously.
+    async fn credential(&self, http: &Http, repository: &str) -> Option<Credential> {
+        if self.insecure && !self.named_insecure {
+            tracing::debug!(host = %self.host, "insecure by the tag only: no credentials sent");
+            return None;
+        }
+        http.credentials.find(&self.host, repository).await
+    }
+
     /// One token from the realm: `GET` (anonymous or Basic), or the OAuth2 refresh-token `POST` for an
     /// identity token.
     async fn fetch_token(
@@ -344,15 +395,6 @@ impl Registry {
         credential: Option<&Credential>,
         count: &Counter,
     ) -> Result<Token, TokenError> {
-        #[derive(serde::Deserialize)]
-        struct Answer {
-            #[serde(default)]
-            token: Option<String>,
-            #[serde(default)]
-            access_token: Option<String>,
-            #[serde(default)]
-            expires_in: Option<u64>,
-        }
         let mut url = reqwest::Url::parse(realm)
             .map_err(|_| TokenError::Failed(format!("invalid token realm {realm:?}")))?;
         let client = self.client(http);
@@ -395,9 +437,16 @@ impl Registry {
             }
         };
         let reply = self
-            .exchange(http, count, make, true, http.retry.retries)
+            .exchange(http, count, make, Some(TOKEN_LIMIT), http.retry.retries)
             .await
-            .map_err(|err| TokenError::Failed(format!("unable to fetch token: {}", cause(&err))))?;
+            .map_err(|failure| {
+                TokenError::Failed(match failure {
+                    Failure::Transport(err) => format!("unable to fetch token: {}", cause(&err)),
+                    Failure::TooLarge(why) | Failure::Deadline(why) => {
+                        format!("unable to fetch token: {why}")
+                    }
+                })
+            })?;
         match reply.status {
             200..=299 => {}
             401 | 403 => {
@@ -412,45 +461,38 @@ impl Registry {
                 )));
             }
         }
-        let answer: Answer = serde_json::from_slice(&reply.body)
-            .map_err(|_| TokenError::Failed("unable to fetch token: unreadable answer".into()))?;
-        let value = answer
-            .token
-            .or(answer.access_token)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                TokenError::Failed("unable to fetch token: no token in answer".into())
-            })?;
-        Ok(Token::new(value, answer.expires_in, false))
+        parse_token_answer(&reply.body)
+            .map_err(|why| TokenError::Failed(format!("unable to fetch token: {why}")))
     }
 
     /// Sends a request, retrying 429/5xx answers and transport failures (timeouts, resets, truncated
-    /// bodies) with backoff. Returns the last answer, whatever its status, or the last transport error.
+    /// bodies) with backoff, within the lookup's and the run's deadline. Reads the body (up to `limit`)
+    /// when one is given. Returns the last answer, whatever its status, or the last failure.
     async fn exchange(
         &self,
         http: &Http,
         count: &Counter,
         make: impl Fn() -> RequestBuilder,
-        read_body: bool,
+        limit: Option<Limit>,
         retries: u32,
-    ) -> Result<Reply, reqwest::Error> {
+    ) -> Result<Reply, Failure> {
         let mut attempt = 0;
         loop {
             count.bump();
+            let time_left = http.time_left(count)?;
             let result = async {
-                let mut response = make().timeout(http.timeout).send().await?;
+                let mut response = make()
+                    .timeout(http.timeout.min(time_left))
+                    .send()
+                    .await
+                    .map_err(Failure::Transport)?;
                 let status = response.status().as_u16();
                 let headers = std::mem::take(response.headers_mut());
-                let mut body = Vec::new();
-                if read_body {
-                    while let Some(chunk) = response.chunk().await? {
-                        if body.len() + chunk.len() > MAX_BODY {
-                            break;
-                        }
-                        body.extend_from_slice(&chunk);
-                    }
-                }
-                Ok::<_, reqwest::Error>(Reply {
+                let body = match limit {
+                    Some(limit) => read_body(&mut response, limit).await?,
+                    None => Vec::new(),
+                };
+                Ok(Reply {
                     status,
                     headers,
                     body,
@@ -466,21 +508,91 @@ impl Registry {
                     }
                     reply.header("retry-after").and_then(parse_retry_after)
                 }
-                Err(err) => {
+                Err(Failure::Transport(err)) => {
                     tracing::debug!(host = %self.host, error = %cause(err), attempt, "transport failure");
                     if !transient(err) {
                         return result;
                     }
                     None
                 }
+                Err(_) => return result,
             };
             if attempt >= retries {
                 return result;
             }
-            tokio::time::sleep(http.retry.delay(attempt, retry_after)).await;
+            let wait = http.retry.delay(attempt, retry_after);
+            let time_left = http.time_left(count)?;
+            if wait >= time_left {
+                let deadline = http.deadline_name(count);
+                return Err(Failure::Deadline(match retry_after {
+                    Some(asked) => format!(
+                        "{} asked to wait {} s before trying again (Retry-After: {} s), past the {deadline}",
+                        self.host,
+                        wait.as_secs(),
+                        asked.as_secs()
+                    ),
+                    None => format!(
+                        "the next try of {} would start after the {deadline}",
+                        self.host
+                    ),
+                }));
+            }
+            if retry_after.is_some_and(|d| d >= Duration::from_secs(1))
+                && !self.wait_reported.swap(true, Ordering::Relaxed)
+            {
+                tracing::warn!(
+                    "{} is limiting requests: waiting {} s before trying again (Retry-After)",
+                    self.host,
+                    wait.as_secs()
+                );
+            }
+            tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
+
+    /// The lookup error for a failed exchange of `method url`.
+    fn lookup_error(&self, method: &Method, url: &str, failure: Failure) -> LookupError {
+        match failure {
+            Failure::Transport(err) => transport(&self.host, method, url, &err),
+            // Says nothing about the tag: a registry (or something between) that sends an endless
+            // or oversized body could serve the same tag correctly to the cluster.
+            Failure::TooLarge(why) => LookupError::inconclusive(
+                format!("{} \"{url}\": {why}", verb(method)),
+                format!(
+                    "{} sent more than a manifest can hold; nothing was recorded: tell the registry's operator if it persists",
+                    self.host
+                ),
+            ),
+            Failure::Deadline(why) => LookupError::inconclusive(
+                why,
+                "nothing was recorded for this tag: run again later, or raise --timeout, --retries or --deadline",
+            ),
+        }
+    }
+}
+
+/// The body of `response`, failing (never truncating) when it is longer than `limit`.
+async fn read_body(response: &mut reqwest::Response, limit: Limit) -> Result<Vec<u8>, Failure> {
+    let too_large = |seen: String| {
+        Failure::TooLarge(format!(
+            "the {} is {seen} bytes, over the {} byte limit",
+            limit.what, limit.bytes
+        ))
+    };
+    if let Some(announced) = response.content_length()
+        && announced > limit.bytes as u64
+    {
+        return Err(too_large(announced.to_string()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+        if body.len() + chunk.len() > limit.bytes {
+            return Err(too_large(format!("more than {}", limit.bytes)));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 enum TokenError {
@@ -496,6 +608,15 @@ fn basic(username: &str, password: &str) -> HeaderValue {
     let value =
         HeaderValue::from_str(&format!("Basic {encoded}")).unwrap_or(HeaderValue::from_static(""));
     sensitive(value)
+}
+
+/// Whether a token realm would move a registry reached over HTTPS to another scheme.
+fn takes_off_tls(base: &str, realm: &str) -> bool {
+    let https = |url: &str| {
+        url.get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    };
+    https(base) && !https(realm)
 }
 
 /// Marks a header value so that no debug output of the request shows it.
@@ -526,14 +647,18 @@ fn transient(err: &reqwest::Error) -> bool {
 /// `Get "url": cause`, close to the Go client's wording.
 /// A transport failure at `host`: never recorded, with the fix its cause points to.
 fn transport(host: &str, method: &Method, url: &str, err: &reqwest::Error) -> LookupError {
-    let verb = match *method {
+    let cause = cause(err);
+    let fix = fix_for(host, &cause);
+    LookupError::inconclusive(format!("{} \"{url}\": {cause}", verb(method)), fix)
+}
+
+/// The Go client's name for a method in messages.
+fn verb(method: &Method) -> &'static str {
+    match *method {
         Method::HEAD => "Head",
         Method::POST => "Post",
         _ => "Get",
-    };
-    let cause = cause(err);
-    let fix = fix_for(host, &cause);
-    LookupError::inconclusive(format!("{verb} \"{url}\": {cause}"), fix)
+    }
 }
 
 /// What a user can do about a transport failure, from the words of its innermost cause.
@@ -613,6 +738,66 @@ impl Http {
             timeout,
             retry,
             credentials,
+            run_deadline: None,
         })
+    }
+
+    /// How long one lookup may take, waits included: every attempt may use its whole `--timeout`.
+    fn lookup_budget(&self) -> Duration {
+        self.timeout
+            .saturating_mul(self.retry.retries.saturating_add(1))
+    }
+
+    /// Time left before the lookup's or the run's deadline, whichever is first; none left is a failure.
+    /// A deadline past the clock's range (`--timeout` of centuries) is no deadline.
+    fn time_left(&self, count: &Counter) -> Result<Duration, Failure> {
+        let now = Instant::now();
+        let started = *count.started.get_or_init(|| now);
+        let lookup_end = started.checked_add(self.lookup_budget());
+        let run_end = self.run_deadline.map(|(end, _)| end);
+        let Some(end) = lookup_end.into_iter().chain(run_end).min() else {
+            return Ok(Duration::MAX);
+        };
+        match end.checked_duration_since(now) {
+            Some(left) if !left.is_zero() => Ok(left),
+            _ => Err(Failure::Deadline(format!(
+                "no time left: the {} passed",
+                self.deadline_name(count)
+            ))),
+        }
+    }
+
+    /// Which deadline is the nearer one for `count`'s lookup, for messages.
+    fn deadline_name(&self, count: &Counter) -> String {
+        let lookup = self.lookup_budget();
+        let lookup_end = count.started.get().and_then(|s| s.checked_add(lookup));
+        match self.run_deadline {
+            Some((run_end, length)) if lookup_end.is_none_or(|end| run_end <= end) => {
+                format!("run's deadline (--deadline {} s)", length.as_secs())
+            }
+            _ => format!(
+                "lookup's deadline of {} s (--timeout × (--retries + 1))",
+                lookup.as_secs()
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_realm_may_not_leave_tls() {
+        assert!(takes_off_tls("https://quay.io", "http://quay.io/v2/auth"));
+        assert!(takes_off_tls("https://quay.io", "ftp://quay.io/v2/auth"));
+        assert!(!takes_off_tls(
+            "https://quay.io",
+            "HTTPS://auth.quay.io/token"
+        ));
+        assert!(!takes_off_tls(
+            "http://10.0.0.1:5000",
+            "http://10.0.0.1:5000/token"
+        ));
     }
 }

@@ -19,6 +19,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt as _;
 
+use crate::sanitize;
+
 /// A secret for one registry. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credential {
@@ -77,26 +79,31 @@ struct AuthEntry {
 }
 
 impl AuthEntry {
-    fn credential(&self) -> Option<Credential> {
+    /// The entry's credential; `Err` says why an `auth` value cannot be decoded (never what it holds).
+    fn credential(&self) -> Result<Option<Credential>, &'static str> {
         if let Some(token) = self.identitytoken.as_ref().filter(|t| !t.is_empty()) {
-            return Some(Credential::IdentityToken(token.clone()));
+            return Ok(Some(Credential::IdentityToken(token.clone())));
         }
         if let Some(auth) = self.auth.as_ref().filter(|a| !a.is_empty()) {
-            let decoded = STANDARD.decode(auth.trim()).ok()?;
-            let text = String::from_utf8(decoded).ok()?;
-            let (username, password) = text.split_once(':')?;
-            return Some(Credential::Basic {
+            let decoded = STANDARD
+                .decode(auth.trim())
+                .map_err(|_| "its auth value is not base64")?;
+            let text = String::from_utf8(decoded).map_err(|_| "its auth value is not UTF-8")?;
+            let (username, password) = text
+                .split_once(':')
+                .ok_or("its auth value is not username:password")?;
+            return Ok(Some(Credential::Basic {
                 username: username.to_owned(),
                 password: password.to_owned(),
-            });
+            }));
         }
-        match (&self.username, &self.password) {
+        Ok(match (&self.username, &self.password) {
             (Some(u), Some(p)) if !u.is_empty() => Some(Credential::Basic {
                 username: u.clone(),
                 password: p.clone(),
             }),
             _ => None,
-        }
+        })
     }
 }
 
@@ -109,12 +116,24 @@ struct Source {
 }
 
 impl Source {
-    fn from_auth_file(file: AuthFile) -> Self {
+    /// The credentials of `file` (read from `path`); an entry that cannot be decoded is skipped with
+    /// a warning naming the file and the host.
+    fn from_auth_file(file: AuthFile, path: &Path) -> Self {
         Source {
             auths: file
                 .auths
                 .iter()
-                .filter_map(|(key, entry)| Some((normalize_key(key), entry.credential()?)))
+                .filter_map(|(key, entry)| match entry.credential() {
+                    Ok(credential) => Some((normalize_key(key), credential?)),
+                    Err(why) => {
+                        tracing::warn!(
+                            "{}: the entry for {} is skipped: {why}",
+                            path.display(),
+                            sanitize::line(key)
+                        );
+                        None
+                    }
+                })
                 .collect(),
             helpers: file
                 .cred_helpers
@@ -189,14 +208,14 @@ impl Credentials {
                     path: path.clone(),
                     why: err.to_string(),
                 })?;
-            sources.push(Source::from_auth_file(file));
+            sources.push(Source::from_auth_file(file, path));
         }
         for path in pull_secrets {
             let text = std::fs::read_to_string(path).map_err(|source| CredentialError::Read {
                 path: path.clone(),
                 source,
             })?;
-            let source = pull_secret(&text).map_err(|why| CredentialError::Invalid {
+            let source = pull_secret(&text, path).map_err(|why| CredentialError::Invalid {
                 path: path.clone(),
                 why,
             })?;
@@ -323,7 +342,7 @@ fn normalize_key(key: &str) -> String {
 }
 
 /// Reads a Kubernetes pull Secret (YAML or JSON).
-fn pull_secret(text: &str) -> Result<Source, String> {
+fn pull_secret(text: &str, path: &Path) -> Result<Source, String> {
     let doc = super::yaml::to_json(text)?;
     let kind = doc.get("type").and_then(|t| t.as_str()).unwrap_or("");
     let (key, legacy) = match kind {
@@ -356,7 +375,7 @@ fn pull_secret(text: &str) -> Result<Source, String> {
     } else {
         serde_json::from_str(&payload).map_err(|e| format!("{key}: {e}"))?
     };
-    Ok(Source::from_auth_file(file))
+    Ok(Source::from_auth_file(file, path))
 }
 
 #[cfg(test)]
@@ -373,7 +392,7 @@ mod tests {
     fn store(json: &str) -> Credentials {
         let file: AuthFile = serde_json::from_str(json).unwrap_or_default();
         Credentials {
-            sources: vec![Source::from_auth_file(file)],
+            sources: vec![Source::from_auth_file(file, Path::new("auth.json"))],
             helper_cache: Mutex::default(),
         }
     }
@@ -413,7 +432,7 @@ mod tests {
             "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: {}\n",
             STANDARD.encode(json)
         );
-        let source = pull_secret(&yaml).unwrap_or_default();
+        let source = pull_secret(&yaml, Path::new("s.yaml")).unwrap_or_default();
         assert_eq!(
             source.matching_auth("reg.example:5000", "a").cloned(),
             basic("u", "p")
@@ -422,14 +441,20 @@ mod tests {
             r#"{{"kind":"Secret","type":"kubernetes.io/dockercfg","data":{{".dockercfg":"{}"}}}}"#,
             STANDARD.encode(r#"{"https://reg.example/v1/":{"username":"u","password":"p"}}"#)
         );
-        let source = pull_secret(&legacy).unwrap_or_default();
+        let source = pull_secret(&legacy, Path::new("s.yaml")).unwrap_or_default();
         assert_eq!(
             source.matching_auth("reg.example", "a").cloned(),
             basic("u", "p")
         );
-        assert!(pull_secret("type: Opaque\n").is_err());
-        assert!(pull_secret("type: kubernetes.io/dockercfg\ndata: {.dockercfg: '!!'}\n").is_err());
-        assert!(pull_secret("{{{").is_err());
+        assert!(pull_secret("type: Opaque\n", Path::new("s.yaml")).is_err());
+        assert!(
+            pull_secret(
+                "type: kubernetes.io/dockercfg\ndata: {.dockercfg: '!!'}\n",
+                Path::new("s.yaml")
+            )
+            .is_err()
+        );
+        assert!(pull_secret("{{{", Path::new("s.yaml")).is_err());
     }
 
     #[test]

@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use super::client::{Counter, Registry, Reply};
 use super::error::{LookupError, from_error_body};
-use super::manifest::{ListBody, is_sha256_digest, sha256_digest};
+use super::manifest::{ListBody, check_body, is_list, is_sha256_digest, sha256_digest};
 use super::mirrors::places;
-use super::resolver::{Inner, integrity};
+use super::resolver::{Inner, content_type, integrity};
 use super::{Lookup, Outcome, Resolver};
 
 /// What a digest names, read from its registry.
@@ -164,9 +164,11 @@ impl Inner {
             .await?;
         verified(&reply, digest)?;
         let body = &reply.body;
-        if let Ok(list) = serde_json::from_slice::<ListBody>(body)
-            && !list.manifests.is_empty()
-        {
+        let media_type = check_body(&content_type(&reply), body)?;
+        if is_list(&media_type) {
+            let list: ListBody = serde_json::from_slice(body).map_err(|err| {
+                LookupError::registry(format!("unable to parse manifest list {digest}: {err}"))
+            })?;
             return Ok(Content::List(
                 list.manifests
                     .into_iter()

@@ -4,6 +4,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::Platform;
+use super::error::LookupError;
+use crate::sanitize;
 
 pub const DOCKER_SCHEMA2: &str = "application/vnd.docker.distribution.manifest.v2+json";
 pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
@@ -18,6 +20,104 @@ application/vnd.oci.image.manifest.v1+json, \
 application/vnd.docker.distribution.manifest.v2+json, \
 application/vnd.docker.distribution.manifest.v1+prettyjws, \
 application/json";
+
+/// Schema 1 types, and `application/json`, the importer's fallback to schema 1.
+const SCHEMA1: [&str; 3] = [
+    "application/vnd.docker.distribution.manifest.v1+prettyjws",
+    "application/vnd.docker.distribution.manifest.v1+json",
+    "application/json",
+];
+
+/// Whether the importer reads manifests of `media_type`.
+pub fn is_known(media_type: &str) -> bool {
+    [DOCKER_SCHEMA2, DOCKER_LIST, OCI_MANIFEST, OCI_INDEX].contains(&media_type)
+        || SCHEMA1.contains(&media_type)
+}
+
+/// What every manifest body holds, as far as telling its kind goes.
+#[derive(Deserialize)]
+struct Shape {
+    #[serde(rename = "schemaVersion")]
+    schema_version: u32,
+    #[serde(rename = "mediaType", default)]
+    media_type: Option<String>,
+    #[serde(default)]
+    config: Option<Descriptor>,
+    #[serde(default)]
+    layers: Option<Vec<Descriptor>>,
+    #[serde(default)]
+    manifests: Option<Vec<Descriptor>>,
+}
+
+#[derive(Deserialize)]
+struct Descriptor {
+    digest: String,
+}
+
+impl Shape {
+    /// Every descriptor in the body names its content.
+    fn descriptors_named(&self) -> bool {
+        let lists = [self.layers.as_deref(), self.manifests.as_deref()];
+        self.config
+            .iter()
+            .chain(lists.into_iter().flatten().flatten())
+            .all(|d| !d.digest.is_empty())
+    }
+}
+
+/// Checks that `body` is a manifest of the type the server claimed (`content_type`, or the body's
+/// own `mediaType` when the server sent none) and returns that type.
+///
+/// A body that is not a manifest at all, or names another type than its header, is a server that
+/// lies or a body damaged on the way: that says nothing about the tag, so it is inconclusive. A
+/// well-formed manifest of a type the importer does not read is what OpenShift itself records
+/// ("unsupported image manifest type", reference §4.2), so that one is a registry answer.
+pub fn check_body(content_type: &str, body: &[u8]) -> Result<String, LookupError> {
+    let damaged = |why: String| {
+        LookupError::inconclusive(
+            format!("the registry's answer is not a valid manifest: {why}"),
+            "the registry or a proxy sent a damaged or forged answer; nothing was recorded: run again, and tell the registry's operator if it persists",
+        )
+    };
+    let shape: Shape = serde_json::from_slice(body).map_err(|err| damaged(err.to_string()))?;
+    let claimed = match (content_type, shape.media_type.as_deref()) {
+        ("", Some(own)) => own,
+        (header, _) => header,
+    };
+    let fits = match claimed {
+        DOCKER_SCHEMA2 | OCI_MANIFEST => {
+            shape.schema_version == 2
+                && shape.config.is_some()
+                && shape.layers.is_some()
+                && shape.manifests.is_none()
+        }
+        DOCKER_LIST | OCI_INDEX => shape.schema_version == 2 && shape.manifests.is_some(),
+        t if SCHEMA1.contains(&t) => shape.schema_version == 1,
+        other => {
+            return Err(LookupError::registry(format!(
+                "unsupported image manifest type: {}",
+                sanitize::remote(other)
+            )));
+        }
+    };
+    if let Some(own) = shape.media_type.as_deref()
+        && own != claimed
+        && !SCHEMA1.contains(&claimed)
+    {
+        return Err(damaged(format!(
+            "served as {} but says it is {}",
+            sanitize::remote(claimed),
+            sanitize::remote(own)
+        )));
+    }
+    if !fits || !shape.descriptors_named() {
+        return Err(damaged(format!(
+            "the body does not have the fields of {claimed} (schemaVersion {})",
+            shape.schema_version
+        )));
+    }
+    Ok(claimed.to_owned())
+}
 
 /// The media type without parameters (`; charset=…`).
 pub fn essence(content_type: &str) -> &str {
@@ -129,6 +229,36 @@ mod tests {
         assert!(choose_child(b"{", &[]).is_err());
         assert!(choose_child(br#"{"manifests":[]}"#, &[]).is_err());
         assert!(choose_child(br#"{"manifests":[{"digest":"md5:x"}]}"#, &[]).is_err());
+    }
+
+    #[test]
+    fn a_body_is_read_as_the_type_it_is_served_as() {
+        let image = br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:1"},"layers":[]}"#;
+        assert_eq!(check_body(DOCKER_SCHEMA2, image), Ok(DOCKER_SCHEMA2.into()));
+        // No content type: the body's own media type is the claim.
+        assert_eq!(check_body("", image), Ok(DOCKER_SCHEMA2.into()));
+        let schema1 = br#"{"schemaVersion":1,"name":"a","tag":"v1","fsLayers":[]}"#;
+        assert_eq!(
+            check_body("application/json", schema1),
+            Ok("application/json".into())
+        );
+        // Recorded as OpenShift records it, versus never recorded.
+        assert!(check_body("text/plain", image).is_err_and(|e| e.recorded()));
+        for (claimed, body) in [
+            (OCI_INDEX, &image[..]),
+            (DOCKER_SCHEMA2, br#"{"schemaVersion":1}"#),
+            (
+                OCI_MANIFEST,
+                br#"{"schemaVersion":2,"config":{"digest":""},"layers":[]}"#,
+            ),
+            (DOCKER_LIST, b"null"),
+        ] {
+            assert!(
+                !check_body(claimed, body).is_err_and(|e| e.recorded()),
+                "{claimed}"
+            );
+            assert!(check_body(claimed, body).is_err(), "{claimed}");
+        }
     }
 
     #[test]

@@ -23,6 +23,14 @@ mod retry;
 mod yaml;
 
 pub use credentials::{Credential, CredentialError, Credentials};
+
+/// The readers of registry answers, each bounded and panic-free whatever the bytes: public for the
+/// fuzz targets (fuzz/README.md).
+pub mod parsers {
+    pub use super::auth::{Challenge, parse_challenge, parse_token_answer};
+    pub use super::manifest::{check_body, choose_child};
+    pub use super::retry::parse_retry_after;
+}
 pub use inspect::{ContainerConfig, Content, Image, ImageConfig, Inspected, Layer, ListedManifest};
 pub use manifest::{DOCKER_LIST, DOCKER_SCHEMA2, OCI_INDEX, OCI_MANIFEST};
 pub use mirrors::{MirrorError, MirrorKind, MirrorRule};

@@ -39,6 +39,9 @@ pub struct Config {
     pub user_agent: String,
     /// Stop a registry's lookups once its `ratelimit-remaining` is at or below this.
     pub quota_floor: u32,
+    /// The whole run's time, from the resolver's creation (`--deadline`): a lookup that has not
+    /// finished by then fails, nothing recorded.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             platform: Platform::linux_amd64(),
             user_agent: concat!("streamlock/", env!("CARGO_PKG_VERSION")).to_owned(),
             quota_floor: 10,
+            deadline: None,
         }
     }
 }
@@ -120,7 +124,7 @@ impl Resolver {
             }
             roots.extend(certs);
         }
-        let http = Http::new(
+        let mut http = Http::new(
             roots,
             config.timeout,
             config.retry,
@@ -128,6 +132,10 @@ impl Resolver {
             config.credentials,
         )
         .map_err(|e| ConfigError::Http(e.to_string()))?;
+        http.run_deadline = config.deadline.and_then(|length| {
+            let end = std::time::Instant::now().checked_add(length)?;
+            Some((end, length))
+        });
         Ok(Resolver {
             inner: Arc::new(Inner {
                 http,
@@ -225,6 +233,7 @@ impl Inner {
                 Arc::new(Registry::new(
                     host,
                     insecure,
+                    self.insecure_registries.iter().any(|named| named == host),
                     self.per_registry,
                     self.quota_floor,
                 ))
@@ -308,11 +317,11 @@ impl Inner {
             .await?;
         let body_reply = match head.status {
             200..=299 => {
-                registry.saw_repository(repository);
                 let media_type = content_type(&head);
+                // A type the importer does not read is judged by its body (below).
                 match head
                     .header("docker-content-digest")
-                    .filter(|d| is_sha256_digest(d))
+                    .filter(|d| is_sha256_digest(d) && manifest::is_known(&media_type))
                 {
                     Some(digest) => {
                         if lookup.by_digest() && digest != lookup.reference {
@@ -328,7 +337,8 @@ impl Inner {
                             .await?;
                         return self.answer_from_body(lookup, &reply, Some(&digest));
                     }
-                    // The registry keeps the digest to itself: it is the hash of the body.
+                    // The registry keeps the digest to itself (it is the hash of the body), or
+                    // claims a type only the body can confirm.
                     None => {
                         registry
                             .manifest(http, Method::GET, repository, &lookup.reference, count)
@@ -343,12 +353,10 @@ impl Inner {
                     FIX_RETRY_LATER,
                 ));
             }
-            // In a repository known to exist, a 404 is a missing manifest.
-            404 if registry.knows_repository(repository) => {
-                return Err(LookupError::ManifestUnknown);
-            }
             // HEAD answers carry no error body; the error code (MANIFEST_UNKNOWN or NAME_UNKNOWN, …)
-            // decides OpenShift's reason, so read it.
+            // decides OpenShift's reason, so read it. Always: knowing the repository from another
+            // lookup would save this GET only when that lookup happened to finish first, and a
+            // report's request counts must not depend on timing.
             _ => {
                 registry
                     .manifest(http, Method::GET, repository, &lookup.reference, count)
@@ -381,7 +389,7 @@ impl Inner {
                 return Err(integrity("manifest", want, &actual));
             }
         }
-        let media_type = content_type(reply);
+        let media_type = manifest::check_body(&content_type(reply), &reply.body)?;
         if lookup.mode == ImportMode::Legacy && is_list(&media_type) {
             // openshift-apiserver importer.go `manifestFromManifestList`: one wanted platform, the
             // tag's preference with a missing half taken from the control plane's (a digest import
@@ -437,7 +445,7 @@ fn conclude(
     LookupError::inconclusive(places.join("; "), fix)
 }
 
-fn content_type(reply: &Reply) -> String {
+pub(super) fn content_type(reply: &Reply) -> String {
     manifest::essence(reply.header("content-type").unwrap_or("")).to_owned()
 }
 

@@ -1,12 +1,24 @@
 //! Replacing files so that a reader (or a crash) sees each one either as it was or fully written: the new
 //! content goes to a temporary file in the same directory, is synced, and is renamed over the old one.
 //! A file that changed on disk since it was read is never overwritten.
+//!
+//! A staged file holds no open descriptor (the temporary file is closed once synced), so a transaction
+//! of any size fits in the default `ulimit -n`. Temporary files a killed run left behind are removed
+//! from each directory before the first file is staged there.
 
+use std::collections::HashSet;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
+
+/// Temporary files are named `.streamlock-XXXXXX.tmp` (six random characters).
+const TEMP_PREFIX: &str = ".streamlock-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// A temporary file older than this belongs to no running write: a run stages and renames in seconds.
+const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// What a file held when it was read; `None` for a file that is created (or replaced whatever it holds).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,13 +57,15 @@ pub struct StagedFile {
     expected: Snapshot,
     /// The file's content before this transaction (`None`: it did not exist).
     previous: Option<Vec<u8>>,
-    temp: NamedTempFile,
+    temp: TempPath,
 }
 
 /// Several files replaced together: all staged first, then renamed one by one.
 #[derive(Default)]
 pub struct Transaction {
     staged: Vec<StagedFile>,
+    /// Directories already cleared of stale temporary files.
+    cleaned: HashSet<PathBuf>,
 }
 
 impl Transaction {
@@ -59,8 +73,10 @@ impl Transaction {
         Transaction::default()
     }
 
-    /// Writes `new` to a synced temporary file beside `path` (symlinks followed to their target),
-    /// carrying over the existing file's permissions.
+    /// Writes `new` to a synced temporary file beside `path`, carrying over the existing file's
+    /// permissions, and its owner and group where the process may set them. A symlink at `path` is
+    /// followed to its target: callers stage only files the user named or regular files found without
+    /// following links (status files are checked by `status_path`).
     pub fn stage(
         &mut self,
         path: &Path,
@@ -77,9 +93,12 @@ impl Transaction {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let existing = fs::metadata(&target).ok();
+        if self.cleaned.insert(dir.clone()) {
+            remove_stale_temps(&dir);
+        }
+        let existing = fs::symlink_metadata(&target).ok();
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".streamlock-").suffix(".tmp");
+        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
         #[cfg(unix)]
         if existing.is_none() {
             use std::os::unix::fs::PermissionsExt;
@@ -89,10 +108,11 @@ impl Transaction {
         // What to put back if a later rename of the same transaction fails.
         let previous = match &expected {
             Snapshot(Some(bytes)) => Some(bytes.clone()),
-            Snapshot(None) => existing.as_ref().and_then(|_| fs::read(&target).ok()),
+            Snapshot(None) => existing.as_ref().and_then(|_| read_no_follow(&target).ok()),
         };
         let mut temp = builder.tempfile_in(&dir).map_err(io_error)?;
         if let Some(meta) = &existing {
+            keep_owner(temp.as_file(), meta);
             fs::set_permissions(temp.path(), meta.permissions()).map_err(io_error)?;
         }
         temp.write_all(new).map_err(io_error)?;
@@ -101,7 +121,8 @@ impl Transaction {
             path: target,
             expected,
             previous,
-            temp,
+            // Closes the file: only its name waits for the rename.
+            temp: temp.into_temp_path(),
         });
         Ok(())
     }
@@ -112,7 +133,7 @@ impl Transaction {
     pub fn commit(self) -> Result<Vec<PathBuf>, TransactionError> {
         for staged in &self.staged {
             if let Snapshot(Some(expected)) = &staged.expected {
-                let changed = match fs::read(&staged.path) {
+                let changed = match read_no_follow(&staged.path) {
                     Ok(current) => current != *expected,
                     Err(_) => true,
                 };
@@ -128,6 +149,7 @@ impl Transaction {
         for staged in self.staged {
             let path = staged.path;
             if let Err(e) = staged.temp.persist(&path) {
+                // The temporary file is removed when `e` (which holds its path) is dropped.
                 // Put back what this transaction already replaced: the tree is as it was.
                 let written = roll_back(done);
                 return Err(TransactionError::Io {
@@ -187,4 +209,70 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
         fs::File::open(dir)?.sync_all()?;
     }
     Ok(())
+}
+
+/// Reads a file, refusing a symbolic link in its last component where the platform allows.
+fn read_no_follow(path: &Path) -> io::Result<Vec<u8>> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut bytes = Vec::new();
+    options.open(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Gives the new file the old one's owner and group. Only root (or a process with CAP_CHOWN) may give
+/// a file away; anyone may keep a group they belong to. Where that is refused the file is the
+/// process's own, as any file it creates.
+fn keep_owner(file: &fs::File, old: &fs::Metadata) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Err(err) = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())) {
+            let group_only = std::os::unix::fs::fchown(file, None, Some(old.gid()));
+            tracing::debug!(%err, group_kept = group_only.is_ok(), "owner not kept");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, old);
+}
+
+/// Removes `.streamlock-XXXXXX.tmp` files older than [`STALE_AFTER`] from `dir`: what a run killed
+/// between staging and renaming left. Nothing else is touched (links and other names are skipped);
+/// a file that cannot be removed is left for the next run.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+            .is_some_and(|random| {
+                random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        let stale = entry.metadata().is_ok_and(|meta| {
+            meta.is_file()
+                && meta
+                    .modified()
+                    .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age > STALE_AFTER))
+        });
+        if ours && stale {
+            match fs::remove_file(entry.path()) {
+                Ok(()) => {
+                    tracing::info!(path = %entry.path().display(), "removed a stale temporary file")
+                }
+                Err(err) => {
+                    tracing::debug!(path = %entry.path().display(), %err, "stale temporary file kept")
+                }
+            }
+        }
+    }
 }

@@ -23,4 +23,6 @@ pub use atomic::{Snapshot, StagedFile, Transaction, TransactionError, write_atom
 pub use diff::unified_diff;
 pub use edit::{EditError, FileEdit};
 pub use readback::read_status;
-pub use render::{NameError, SharedStatusFile, shared_status_files, status_document, status_path};
+pub use render::{
+    SharedStatusFile, StatusPathError, shared_status_files, status_document, status_path,
+};

@@ -1,19 +1,29 @@
 //! `--status-dir` files: a standalone ImageStream document holding only what identifies the stream and
 //! its status, at `DIR/NAMESPACE/NAME.yaml` — with both names validated before they become a path.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::shape::{self, Shape, StrKind};
 use super::yaml::YamlStyle;
 use crate::model::status::StreamStatus;
 
-/// A name that cannot become part of a status file's path.
+/// Why a stream has no status file path.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
-#[error("metadata.{field} {value:?} {reason}")]
-pub struct NameError {
-    pub field: &'static str,
-    pub value: String,
-    pub reason: String,
+pub enum StatusPathError {
+    /// A name that cannot become part of a path.
+    #[error("metadata.{field} {value:?} {reason}")]
+    Name {
+        field: &'static str,
+        value: String,
+        reason: String,
+    },
+    /// A link inside the status directory: a committed link could aim the write anywhere.
+    #[error(
+        "{}: is a symbolic link inside the status directory; refused (status files are never read or written through a link): replace it with a plain directory or file",
+        path.display()
+    )]
+    Symlink { path: PathBuf },
 }
 
 /// The YAML document written for one stream (LF line breaks, 2-space indentation, OpenShift's field order).
@@ -34,9 +44,10 @@ pub fn status_document(name: &str, namespace: &str, status: &StreamStatus) -> St
 }
 
 /// `dir/namespace/name.yaml`, after checking both names with the API server's rules (an RFC 1123 label
-/// for the namespace; `[a-z0-9]+([._-][a-z0-9]+)*` for the name), so no name can climb out of `dir`.
-pub fn status_path(dir: &Path, namespace: &str, name: &str) -> Result<PathBuf, NameError> {
-    let fail = |field, value: &str, reason: &str| NameError {
+/// for the namespace; `[a-z0-9]+([._-][a-z0-9]+)*` for the name), so no name can climb out of `dir`,
+/// and after checking that neither the namespace directory nor the file is a symbolic link.
+pub fn status_path(dir: &Path, namespace: &str, name: &str) -> Result<PathBuf, StatusPathError> {
+    let fail = |field, value: &str, reason: &str| StatusPathError::Name {
         field,
         value: value.to_string(),
         reason: reason.to_string(),
@@ -69,7 +80,15 @@ pub fn status_path(dir: &Path, namespace: &str, name: &str) -> Result<PathBuf, N
             "is too long: 'namespace/name' cannot be longer than 255 characters",
         ));
     }
-    Ok(dir.join(namespace).join(format!("{name}.yaml")))
+    let namespace_dir = dir.join(namespace);
+    let file = namespace_dir.join(format!("{name}.yaml"));
+    // `dir` itself was named by the user and may be a link; nothing below it may.
+    for path in [namespace_dir, file.clone()] {
+        if fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(StatusPathError::Symlink { path });
+        }
+    }
+    Ok(file)
 }
 
 /// One status file that several manifests' streams would be written to.

@@ -9,7 +9,10 @@ pub(crate) fn newline_of(text: &str) -> &'static str {
 }
 
 pub(crate) fn line_start(text: &str, pos: usize) -> usize {
-    text[..pos].rfind('\n').map_or(0, |i| i + 1)
+    // A byte-order mark is not part of the first line: it takes no column (as `load::source` reads
+    // it), and what is inserted before that line's text goes after the mark.
+    let first = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    text[..pos].rfind('\n').map_or(first.min(pos), |i| i + 1)
 }
 
 /// Byte column of `pos` on its line (indentation is ASCII, so bytes are columns there).

@@ -48,6 +48,8 @@ pub enum Action {
     Stall,
     /// Announces the whole body, sends only its first half, and closes.
     Truncate(Box<Action>),
+    /// A 200 with these headers and a chunked body that never ends (until the client hangs up).
+    Endless(Vec<(String, String)>),
 }
 
 impl Action {
@@ -133,6 +135,55 @@ impl Drop for FaultServer {
     }
 }
 
+/// A [`FaultServer`] on a runtime of its own, for tests that run the CLI synchronously. Stops when
+/// dropped.
+pub struct ThreadServer {
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+/// A schema 2 manifest as registries serve it (its config is not served).
+pub const MANIFEST: &[u8] = br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"#;
+
+impl ThreadServer {
+    /// A registry that has every tag: each manifest request is answered with [`MANIFEST`].
+    pub fn every_tag() -> Self {
+        ThreadServer::start(|r: &Request| match r.path.as_str() {
+            "/v2/" => Action::status(200),
+            _ => Action::manifest(
+                "application/vnd.docker.distribution.manifest.v2+json",
+                MANIFEST,
+                Some(&super::images::sha256(MANIFEST)),
+            ),
+        })
+    }
+
+    /// A registry that has no tag at all.
+    pub fn no_tag() -> Self {
+        ThreadServer::start(|r: &Request| match r.path.as_str() {
+            "/v2/" => Action::status(200),
+            _ => Action::status(404),
+        })
+    }
+
+    pub fn start(handler: impl Fn(&Request) -> Action + Send + Sync + 'static) -> Self {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            let server = runtime.block_on(FaultServer::start(handler));
+            addr_tx.send(server.addr.clone()).expect("send");
+            let _ = stopped.recv();
+            drop(server);
+        });
+        ThreadServer {
+            addr: addr_rx.recv().expect("address"),
+            _stop: stop,
+        }
+    }
+}
+
 async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Request>>>) {
     let mut buffer = Vec::new();
     loop {
@@ -174,6 +225,10 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
                     )
                     .await;
                 }
+                false
+            }
+            Action::Endless(headers) => {
+                let _ = write_endless(&mut stream, &headers).await;
                 false
             }
             Action::Stall => {
@@ -247,4 +302,25 @@ async fn write_response(
         bytes.extend_from_slice(body);
     }
     stream.write_all(&bytes).await.is_ok() && stream.flush().await.is_ok()
+}
+
+/// A chunked body of 64 KiB chunks, sent until the client stops reading.
+async fn write_endless(
+    stream: &mut TcpStream,
+    headers: &[(String, String)],
+) -> std::io::Result<()> {
+    let mut head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n".to_owned();
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    let chunk = [b' '; 64 * 1024];
+    loop {
+        stream
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await?;
+        stream.write_all(&chunk).await?;
+        stream.write_all(b"\r\n").await?;
+    }
 }

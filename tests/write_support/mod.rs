@@ -4,6 +4,9 @@
 
 use std::ops::Range;
 
+#[path = "../skip/mod.rs"]
+pub mod skip;
+
 use streamlock::load::{Limits, LoadedFile, Node, Source, Wrapper, find_objects, load_file, parse};
 use streamlock::model::status::{
     IMPORT_SUCCESS, NamedTagEventList, StreamStatus, TagEvent, TagEventCondition,
@@ -12,14 +15,11 @@ use streamlock::write::{EditError, FileEdit, read_status};
 
 /// The parsed manifests under the corpus directory `STREAMLOCK_CORPUS` names, each with the indices
 /// (in `find_objects` order) of its ImageStreams outside Templates; files without one are left out.
-/// `None` when the variable is not set, which is said on stdout.
-pub fn corpus_files(test: &str) -> Option<Vec<(LoadedFile, Vec<usize>)>> {
-    let Some(corpus) = std::env::var_os("STREAMLOCK_CORPUS") else {
-        println!("STREAMLOCK_CORPUS is not set: {test} skipped");
-        return None;
-    };
+/// `None` when the corpus tests are skipped on purpose (a missing corpus fails the test otherwise).
+pub fn corpus_files() -> Option<Vec<(LoadedFile, Vec<usize>)>> {
+    let corpus = skip::corpus()?;
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(std::path::PathBuf::from(&corpus))
+    for entry in ignore::WalkBuilder::new(&corpus)
         .standard_filters(false)
         .build()
     {
