@@ -114,6 +114,8 @@ pub struct LintArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Explain a rule (or list all rules when none is given) and exit.
     #[arg(long, value_name = "RULE", num_args = 0..=1, default_missing_value = "")]
     pub explain: Option<String>,
@@ -148,9 +150,8 @@ pub struct ImportArgs {
     /// Keep at most N items of history per tag (default: never trim, as OpenShift).
     #[arg(long, value_name = "N")]
     pub history: Option<usize>,
-    /// Platform chosen from a manifest list in Legacy mode when the tag has no preference.
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]", default_value = "linux/amd64")]
-    pub platform: String,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Concurrent registry requests in all (64: two registries at full speed; see BENCHMARKS.md).
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub jobs: usize,
@@ -175,6 +176,20 @@ pub struct ImportArgs {
     /// Read settings from this file instead of the nearest .streamlock.yaml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// The cluster the files target: shared by every command, so each reads the same context.
+#[derive(Debug, Default, Args)]
+pub struct ClusterArgs {
+    /// The cluster's Image config (`config.openshift.io/v1` Image `cluster`), mirror sets and the
+    /// additionalTrustedCA ConfigMap (repeatable; instead of `cluster-config:` in .streamlock.yaml and
+    /// of such objects among the input files).
+    #[arg(long, value_name = "FILE")]
+    pub cluster_config: Vec<PathBuf>,
+    /// The control plane's platform, chosen from a manifest list in Legacy mode when the tag has no
+    /// preference (default: `platform:` in .streamlock.yaml, else linux/amd64).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
 }
 
 /// How to reach registries: shared by every command that talks to one, so they all build the engine
@@ -248,6 +263,8 @@ pub struct DescribeArgs {
     pub remote: bool,
     #[command(flatten)]
     pub registry: RegistryArgs,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -288,6 +305,8 @@ pub struct TagArgs {
     /// Print the change as a unified diff instead of writing it.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

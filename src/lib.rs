@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod cli;
+pub mod cluster;
 pub mod commands;
 pub mod describe;
 pub mod discover;

@@ -79,6 +79,8 @@ pub struct PlanOptions {
     /// `--pin`: a `from.name` of the form `repo:tag@sha256:…` is looked up by its tag, so the pin
     /// follows the tag; otherwise it is imported by digest as OpenShift does.
     pub follow_pinned_tags: bool,
+    /// The cluster's import mode for tags that set none.
+    pub default_mode: ImportMode,
 }
 
 /// `--tag [NAMESPACE/]STREAM:TAG`.
@@ -337,7 +339,7 @@ fn lookup_reference<'a>(name: &'a str, options: &PlanOptions) -> &'a str {
 /// The lookup an import of `tag` makes (also what `describe --remote` resolves a tag without status by).
 pub fn lookup_for(tag: &SpecTag, options: &PlanOptions) -> Lookup {
     let name = tag.from.as_ref().map_or("", |f| f.name.as_str());
-    let mode = ImportMode::of(tag);
+    let mode = ImportMode::of(tag, options.default_mode);
     let annotation = |key: &str| {
         tag.annotations
             .iter()

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use streamlock::lint::{self, Config, LintOptions, rules};
+use streamlock::cluster::{self, Cluster, Inputs, LoadError};
+use streamlock::lint::{self, Config, FileReport, LintOptions, rules};
 
 fn fixture(rule: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,13 +12,33 @@ fn fixture(rule: &str, name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The reports of `path` linted as the lint command lints it: for the cluster objects it holds,
+/// a malformed one reported in its place.
+fn lint_as_command(path: &Path) -> Vec<FileReport> {
+    let files = [path.to_path_buf()];
+    let inputs = Inputs {
+        files: &files,
+        ..Inputs::default()
+    };
+    let config = Config::default();
+    let (cluster, problem) = match Cluster::load(inputs) {
+        Ok(cluster) => (cluster, None),
+        Err(LoadError::Placed(problem)) => (Cluster::default(), Some(problem)),
+        Err(LoadError::Other(message)) => panic!("{}: {message}", path.display()),
+    };
+    let options = LintOptions {
+        cluster,
+        ..LintOptions::default()
+    };
+    let mut reports = lint::lint_files(&files, &options, &config).reports;
+    if let Some(problem) = problem {
+        cluster::report_problem(&mut reports, problem, &config);
+    }
+    reports
+}
+
 fn rules_reported(path: &Path) -> Vec<&'static str> {
-    let reports = lint::lint_files(
-        &[path.to_path_buf()],
-        &LintOptions::default(),
-        &Config::default(),
-    )
-    .reports;
+    let reports = lint_as_command(path);
     reports
         .iter()
         .flat_map(|r| &r.diagnostics)
@@ -54,12 +75,7 @@ fn every_rule_triggers_on_its_bad_fixture_and_not_on_its_good_one() {
 #[test]
 fn good_fixtures_have_no_errors() {
     for rule in rules::ALL.iter().chain(rules::FILE) {
-        let reports = lint::lint_files(
-            &[fixture(rule.id, "good.yaml")],
-            &LintOptions::default(),
-            &Config::default(),
-        )
-        .reports;
+        let reports = lint_as_command(&fixture(rule.id, "good.yaml"));
         let errors: Vec<_> = reports
             .iter()
             .flat_map(|r| &r.diagnostics)

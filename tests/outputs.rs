@@ -737,6 +737,7 @@ fn every_corpus_status_validates_when_every_import_fails() {
         reconcile: Default::default(),
         pin: false,
         now: "2026-01-01T00:00:00Z".into(),
+        cluster: Default::default(),
     };
     let outcome = streamlock::import::run(&repo, &options, |lookups| {
         lookups

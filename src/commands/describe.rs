@@ -2,6 +2,7 @@
 
 use super::{Exit, print};
 use crate::cli::{DescribeArgs, Global};
+use crate::cluster::Cluster;
 use crate::describe::{self, Described, Repository, Target};
 use crate::import::resolve::to_registry;
 use crate::reconcile::TagImport;
@@ -41,13 +42,24 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
             return Exit::Failure;
         }
     };
-    let stream = Described::new(found.object.node);
+    let cluster = match Cluster::for_paths(&args.cluster, &args.paths) {
+        Ok(cluster) => cluster,
+        Err(e) => {
+            eprintln!("streamlock: {e}");
+            return Exit::Failure;
+        }
+    };
+    let mut stream = Described::new(found.object.node);
+    // The server shows the repositories of its cluster, whatever the file holds.
+    let (namespace, name) = (stream.namespace().to_owned(), stream.name().to_owned());
+    let status = stream.view.status.get_or_insert_with(Default::default);
+    cluster.fill_repositories(&namespace, &name, status);
     let text = match &target {
         Target::Stream { .. } if args.remote => {
             Err("--remote reads one image: describe istag/NAME:TAG".to_owned())
         }
         Target::Stream { .. } => Ok(describe::describe_stream(&stream, describe::now())),
-        Target::Tag { tag, .. } if args.remote => inspect(&args, &stream, tag)
+        Target::Tag { tag, .. } if args.remote => inspect(&args, &cluster, &stream, tag)
             .map(|image| describe::describe_istag_remote(&stream, tag, &image, describe::now())),
         Target::Tag { tag, .. } => describe::describe_istag(&stream, tag),
     };
@@ -66,15 +78,20 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
 }
 
 /// Reads the tag's image from its registry (or mirrors) with the engine import uses.
-fn inspect(args: &DescribeArgs, stream: &Described<'_>, tag: &str) -> Result<Inspected, String> {
-    let planned = describe::remote_lookup(stream, tag)?;
+fn inspect(
+    args: &DescribeArgs,
+    cluster: &Cluster,
+    stream: &Described<'_>,
+    tag: &str,
+) -> Result<Inspected, String> {
+    let planned = describe::remote_lookup(stream, tag, cluster.import_mode)?;
     let lookup = to_registry(&planned).map_err(|failure| match failure {
         TagImport::Failed { message, .. } => message,
         TagImport::Found { image } => image,
         TagImport::Inconclusive { cause, fix } => format!("{cause} ({fix})"),
         TagImport::Skipped { why } => why,
     })?;
-    let resolver = Resolver::new(super::engine::registry_config(&args.registry)?)
+    let resolver = Resolver::new(super::engine::registry_config(&args.registry, cluster)?)
         .map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

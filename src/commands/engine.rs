@@ -4,18 +4,19 @@
 use std::time::Duration;
 
 use crate::cli::RegistryArgs;
+use crate::cluster::Cluster;
 use crate::registry::{self, Credentials, MirrorRule, RetryPolicy};
 
-/// The engine configuration for `args`; concurrency and platform keep their defaults for the caller
-/// to set.
-pub fn registry_config(args: &RegistryArgs) -> Result<registry::Config, String> {
+/// The engine configuration for `args` and the cluster's own mirror sets, trusted CAs, insecure
+/// registries and platform; concurrency keeps its defaults for the caller to set.
+pub fn registry_config(args: &RegistryArgs, cluster: &Cluster) -> Result<registry::Config, String> {
     let auth_files = Credentials::standard_auth_files(args.auth_file.as_deref(), |name| {
         std::env::var(name).ok()
     });
     let credentials =
         Credentials::load(&auth_files, &args.pull_secret).map_err(|e| e.to_string())?;
     let mut mirrors: Vec<MirrorRule> = Vec::new();
-    for file in &args.mirror_config {
+    for file in args.mirror_config.iter().chain(&cluster.mirror_files) {
         mirrors.extend(registry::mirror_config::read(file)?);
     }
     for flag in &args.mirror {
@@ -29,7 +30,14 @@ pub fn registry_config(args: &RegistryArgs) -> Result<registry::Config, String> 
         },
         deadline: args.deadline.map(Duration::from_secs),
         ca_files: args.ca_file.clone(),
-        insecure_registries: args.insecure_registry.clone(),
+        ca_bundles: cluster.trusted_ca.clone(),
+        insecure_registries: args
+            .insecure_registry
+            .iter()
+            .chain(&cluster.insecure_registries)
+            .cloned()
+            .collect(),
+        platform: cluster.platform.clone(),
         credentials,
         mirrors,
         ..registry::Config::default()

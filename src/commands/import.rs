@@ -6,11 +6,12 @@ use std::str::FromStr;
 use super::{Exit, print};
 use crate::baseline;
 use crate::cli::{Global, ImportArgs, ImportFormat};
+use crate::cluster::Cluster;
 use crate::import::job::{self, Action, Source};
 use crate::import::{self, Options, apply};
-use crate::plan::{PlanOptions, Selection, TagSelector};
+use crate::plan::{PlanOptions, Selection, Stream, TagSelector};
 use crate::reconcile::{ReconcileOptions, check_offline};
-use crate::registry::{self, Platform, Resolver};
+use crate::registry::{self, Resolver};
 use crate::repo::Repo;
 use crate::report::import::HumanOptions;
 use crate::report::{self, import as import_report};
@@ -26,10 +27,13 @@ pub fn run(args: ImportArgs, global: &Global) -> Exit {
 }
 
 fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
-    let (_, mut files) = match super::collect(&args.paths, args.config.as_deref(), &args.exclude) {
-        Ok(found) => found,
-        Err(exit) => return Ok(exit),
-    };
+    let (config, mut files) =
+        match super::collect(&args.paths, args.config.as_deref(), &args.exclude) {
+            Ok(found) => found,
+            Err(exit) => return Ok(exit),
+        };
+    let cluster =
+        Cluster::for_command(&args.cluster, &config, &files).map_err(|e| e.to_string())?;
     // Status files are ImageStreams too; inside the tree they must not be read as manifests.
     if let Some(dir) = args
         .mode
@@ -56,7 +60,7 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
     }
     let broken = !repo.unreadable.is_empty();
     if args.mode.check && args.offline {
-        return Ok(offline_check(&repo, args, global.quiet, broken));
+        return Ok(offline_check(&repo, args, global.quiet, broken, &cluster));
     }
     // The offline check does not compare with Git: an edited tag that still resolves to the same
     // image would fail the hook forever. The online planner looks such a tag up instead.
@@ -81,12 +85,14 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
                 .map(|t| TagSelector::from_str(t).map_err(|e| format!("--tag {t:?}: {e}")))
                 .collect::<Result<_, _>>()?,
             follow_pinned_tags: args.pin,
+            default_mode: cluster.import_mode,
         },
         reconcile: ReconcileOptions {
             history: args.history,
         },
         pin: args.pin,
         now: import::now()?,
+        cluster: cluster.clone(),
     };
     let action = if args.mode.write {
         Action::Write
@@ -101,7 +107,7 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
     let source = if args.offline {
         Source::Offline
     } else {
-        resolver = Resolver::new(registry_config(args)?).map_err(|e| e.to_string())?;
+        resolver = Resolver::new(registry_config(args, &cluster)?).map_err(|e| e.to_string())?;
         Source::Registries {
             resolver: &resolver,
             progress: !global.quiet && std::io::stderr().is_terminal(),
@@ -137,6 +143,13 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
     match args.format {
         ImportFormat::Json => print(&json_doc),
         ImportFormat::Human => {
+            if action == Action::Check {
+                let streams = repo.plain_streams();
+                for (stream, message) in stale_repositories(&repo, &streams, &cluster) {
+                    let path = report::display_path(repo.path_of(stream));
+                    print(&format!("{path}: {message}\n"));
+                }
+            }
             if args.mode.diff {
                 print(&diff);
             }
@@ -166,9 +179,16 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
 }
 
 /// `--check --offline`: status consistent with spec, without any network.
-fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> Exit {
+fn offline_check(
+    repo: &Repo,
+    args: &ImportArgs,
+    quiet: bool,
+    broken: bool,
+    cluster: &Cluster,
+) -> Exit {
     let streams = repo.plain_streams();
     let findings = check_offline(&streams);
+    let repositories = stale_repositories(repo, &streams, cluster);
     match args.format {
         ImportFormat::Json => {
             let items: Vec<serde_json::Value> = findings
@@ -181,6 +201,14 @@ fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> E
                         "message": f.message,
                     })
                 })
+                .chain(repositories.iter().map(|(stream, message)| {
+                    serde_json::json!({
+                        "file": report::display_path(repo.path_of(*stream)),
+                        "stream": import_report::stream_name(repo, *stream),
+                        "tag": null,
+                        "message": message,
+                    })
+                }))
                 .collect();
             print(&format!(
                 "{:#}\n",
@@ -188,17 +216,17 @@ fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> E
             ));
         }
         ImportFormat::Human => {
-            for f in &findings {
+            let lines = findings.iter().map(|f| (f.stream, &f.message));
+            for (stream, message) in lines.chain(repositories.iter().map(|(s, m)| (*s, m))) {
                 print(&format!(
-                    "{}: {}\n",
-                    report::display_path(repo.path_of(f.stream)),
-                    f.message
+                    "{}: {message}\n",
+                    report::display_path(repo.path_of(stream))
                 ));
             }
         }
     }
     let checked = check_offline_count(&streams);
-    if findings.is_empty() && !broken {
+    if findings.is_empty() && repositories.is_empty() && !broken {
         // With no stream there is nothing to vouch for: `tell_skipped` has said why.
         if !quiet && args.format == ImportFormat::Human && !streams.is_empty() {
             eprintln!(
@@ -218,6 +246,15 @@ fn offline_check(repo: &Repo, args: &ImportArgs, quiet: bool, broken: bool) -> E
                 if n == 1 { "has" } else { "have" }
             );
         }
+        if !repositories.is_empty() {
+            let n = repositories.len();
+            eprintln!(
+                "streamlock: {} {} another repository than this cluster shows; run `streamlock import --write` \
+                 and commit the result",
+                import_report::count(n, "stream"),
+                if n == 1 { "records" } else { "record" }
+            );
+        }
         Exit::Findings
     }
 }
@@ -230,21 +267,43 @@ fn check_offline_count(streams: &[crate::plan::Stream]) -> usize {
         .sum()
 }
 
-/// The shared engine configuration with import's concurrency and platform.
-fn registry_config(args: &ImportArgs) -> Result<registry::Config, String> {
-    let platform = Platform::parse(&args.platform).ok_or_else(|| {
-        format!(
-            "--platform {:?}: expected OS/ARCH[/VARIANT], e.g. linux/arm64",
-            args.platform
-        )
-    })?;
+/// The shared engine configuration with import's concurrency.
+fn registry_config(args: &ImportArgs, cluster: &Cluster) -> Result<registry::Config, String> {
     if args.jobs == 0 || args.per_registry == 0 {
         return Err("--jobs and --per-registry must be at least 1".into());
     }
     Ok(registry::Config {
         jobs: args.jobs,
         per_registry: args.per_registry,
-        platform,
-        ..super::engine::registry_config(&args.registry)?
+        ..super::engine::registry_config(&args.registry, cluster)?
     })
+}
+
+/// Streams whose recorded `dockerImageRepository`/`publicDockerImageRepository` are not what this
+/// cluster shows: (stream index, one line for people).
+fn stale_repositories(repo: &Repo, streams: &[Stream], cluster: &Cluster) -> Vec<(usize, String)> {
+    streams
+        .iter()
+        .enumerate()
+        .filter_map(|(i, stream)| {
+            let meta = &stream.spec.meta;
+            let mut status = stream.status.clone().unwrap_or_default();
+            cluster
+                .fill_repositories(&meta.namespace, &meta.name, &mut status)
+                .then(|| {
+                    let name = import_report::stream_name(repo, i);
+                    let (want, public) = (
+                        status.docker_image_repository,
+                        status.public_docker_image_repository,
+                    );
+                    (
+                        i,
+                        format!(
+                            "{name}: this cluster shows status.dockerImageRepository {want:?} and \
+                             status.publicDockerImageRepository {public:?}"
+                        ),
+                    )
+                })
+        })
+        .collect()
 }

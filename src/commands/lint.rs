@@ -2,6 +2,7 @@
 
 use super::{Exit, print, use_color};
 use crate::cli::{FailOn, Global, LintArgs};
+use crate::cluster::{Cluster, LoadError};
 use crate::lint::{self, FileReport, LintOptions, Severity, rules};
 use crate::load::classify::NOT_IMAGESTREAM;
 use crate::report::{self, Format, Output};
@@ -14,9 +15,20 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
         Ok(found) => found,
         Err(exit) => return exit,
     };
+    // A malformed cluster object is a finding in its file; the files are then linted for an
+    // unconfigured cluster.
+    let (cluster, cluster_problem) = match Cluster::for_command(&args.cluster, &config, &files) {
+        Ok(cluster) => (cluster, None),
+        Err(LoadError::Placed(e)) => (Cluster::default(), Some(e)),
+        Err(LoadError::Other(message)) => {
+            eprintln!("streamlock: {message}");
+            return Exit::Failure;
+        }
+    };
     let options = LintOptions {
         require_namespace: args.require_namespace,
         templates: args.templates,
+        cluster,
         ..LintOptions::default()
     };
     let linted = lint::lint_files(&files, &options, &config);
@@ -31,7 +43,10 @@ pub fn run(args: LintArgs, global: &Global) -> Exit {
         skipped,
         global,
     );
-    let reports = linted.reports;
+    let mut reports = linted.reports;
+    if let Some(problem) = cluster_problem {
+        crate::cluster::report_problem(&mut reports, problem, &config);
+    }
     if !global.quiet {
         for report in &reports {
             for (template, count) in &report.skipped_templates {

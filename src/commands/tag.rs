@@ -4,11 +4,14 @@ use std::path::PathBuf;
 
 use super::{Exit, print};
 use crate::cli::{Global, TagArgs};
+use crate::cluster::{Cluster, Transport};
 use crate::describe::{Described, Repository};
 use crate::load::{LoadedFile, Source, parse};
+use crate::model::reference;
+use crate::model::spec::{DOCKER_IMAGE, SpecTag};
 use crate::report::display_path;
 use crate::tag::{self, Dest, Options};
-use crate::write::spec_tag::TagChange;
+use crate::write::spec_tag::{NewSpecTag, TagChange};
 use crate::write::{FileEdit, Snapshot, Transaction, unified_diff};
 
 pub fn run(args: TagArgs, global: &Global) -> Exit {
@@ -23,6 +26,7 @@ pub fn run(args: TagArgs, global: &Global) -> Exit {
 
 fn tag_files(args: TagArgs, global: &Global) -> Result<(), String> {
     let options = options(&args)?;
+    let cluster = Cluster::for_paths(&args.cluster, &args.paths)?;
     let mut repository = Repository::read(&args.paths)?;
     let (source, dest_args) = match (args.delete, args.args.split_first()) {
         (true, _) => (None, &args.args[..]),
@@ -53,6 +57,10 @@ fn tag_files(args: TagArgs, global: &Global) -> Result<(), String> {
         let (change, message) = match &source {
             Some(source) => {
                 let (spec, message) = tag::spec_tag(source, dest, &options);
+                let old = Described::new(found.object.node)
+                    .spec_tag(&dest.tag)
+                    .cloned();
+                admitted(&cluster, old.as_ref(), &spec, dest)?;
                 (TagChange::Set(spec), message)
             }
             None => {
@@ -160,5 +168,40 @@ fn options(args: &TagArgs) -> Result<Options, String> {
         reference_policy: args.reference_policy.clone(),
         import_mode: args.import_mode.clone(),
         namespace: args.namespace.clone().unwrap_or_default(),
+    })
+}
+
+/// The API server's whitelist check of the ImageStreamTag `oc tag` sends (validation.go
+/// `ValidateImageStreamTagUpdateWithWhitelister`): a DockerImage source must be allowed, unless the
+/// tag already named that repository. Only `--insecure` widens the ports (the ImageStreamTag carries
+/// no insecure-repository annotation).
+fn admitted(
+    cluster: &Cluster,
+    old: Option<&SpecTag>,
+    new: &NewSpecTag,
+    dest: &Dest,
+) -> Result<(), String> {
+    let Some(whitelist) = &cluster.whitelist else {
+        return Ok(());
+    };
+    if new.from.kind != DOCKER_IMAGE {
+        return Ok(());
+    }
+    let whitelist = match old
+        .and_then(|t| t.from.as_ref())
+        .filter(|f| f.kind == DOCKER_IMAGE)
+    {
+        Some(from) => whitelist.allowing_repository_of(&from.name),
+        None => whitelist.clone(),
+    };
+    let Ok(source) = reference::parse(&new.from.name) else {
+        return Ok(());
+    };
+    let transport = Transport::for_insecure(new.import_policy.insecure);
+    whitelist.admit(&source, transport).map_err(|why| {
+        format!(
+            "ImageStreamTag.image.openshift.io \"{}:{}\" is invalid: tag.from.name: Forbidden: {why}",
+            dest.stream, dest.tag
+        )
     })
 }

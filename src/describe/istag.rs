@@ -11,7 +11,7 @@ use super::image::format_image;
 use super::stream::{Described, format_map, format_string};
 use super::tabwriter::align;
 use crate::model::reference;
-use crate::model::spec::DOCKER_IMAGE;
+use crate::model::spec::{DOCKER_IMAGE, ImportMode};
 use crate::model::status::TagEvent;
 use crate::plan::{self, PlanOptions};
 use crate::registry::Inspected;
@@ -52,14 +52,22 @@ pub fn describe_istag_remote(
 
 /// What `--remote` reads for `tag`: its current image (status `items[0]`) in the repository its pull
 /// spec names, else its DockerImage source looked up as an import would (a Legacy list to the child
-/// the importer picks).
-pub fn remote_lookup(stream: &Described<'_>, tag: &str) -> Result<plan::Lookup, String> {
+/// the importer picks; a tag that sets no mode has the cluster's `default_mode`).
+pub fn remote_lookup(
+    stream: &Described<'_>,
+    tag: &str,
+    default_mode: ImportMode,
+) -> Result<plan::Lookup, String> {
     let spec = stream.spec_tag(tag);
+    let options = PlanOptions {
+        default_mode,
+        ..PlanOptions::default()
+    };
     let mut lookup = match spec {
-        Some(spec) => plan::lookup_for(spec, &PlanOptions::default()),
+        Some(spec) => plan::lookup_for(spec, &options),
         None => plan::Lookup {
             reference: String::new(),
-            mode: Default::default(),
+            mode: default_mode,
             prefer: None,
             insecure: false,
         },

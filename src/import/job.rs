@@ -132,7 +132,7 @@ pub fn execute(
         Source::Registries { resolver, progress } => {
             let mut failure = None;
             let outcome = super::run(repo, options, |lookups| {
-                resolve::online(lookups, resolver, progress).unwrap_or_else(|e| {
+                resolve::online(lookups, resolver, &options.cluster, progress).unwrap_or_else(|e| {
                     failure = Some(e);
                     resolve::offline(lookups)
                 })

@@ -8,9 +8,10 @@ pub mod resolve;
 use std::collections::HashMap;
 use std::time::Instant;
 
+use crate::cluster::Cluster;
 use crate::model::spec::DOCKER_IMAGE;
 use crate::model::status::TagEvent;
-use crate::plan::{self, Plan, PlanOptions};
+use crate::plan::{self, Plan, PlanOptions, Stream};
 use crate::reconcile::{self, ReconcileOptions, Reconciled, TagImport, TagResult, pullspec};
 use crate::repo::Repo;
 
@@ -161,6 +162,8 @@ pub struct Options {
     pub pin: bool,
     /// RFC 3339 UTC, second precision.
     pub now: String,
+    /// The cluster: its internal and external registry name each stream's repository.
+    pub cluster: Cluster,
 }
 
 /// Runs the pipeline. `resolve` answers each planned lookup (in order) with an import result and
@@ -176,7 +179,10 @@ pub fn run(
     let answers = resolve(&plan.lookups);
     let (imports, requests): (Vec<TagImport>, Vec<u32>) = answers.into_iter().unzip();
     let results = plan.results(&imports);
-    let reconciled = reconcile::reconcile(&streams, &results, &options.now, &options.reconcile);
+    let mut reconciled = reconcile::reconcile(&streams, &results, &options.now, &options.reconcile);
+    for stream in &mut reconciled {
+        fill_repositories(&options.cluster, &streams[stream.stream], stream);
+    }
     let pins = if options.pin {
         pins(&streams, &plan, &imports)
     } else {
@@ -232,4 +238,19 @@ pub fn now() -> Result<String, String> {
         Err(_) => jiff::Timestamp::now(),
     };
     Ok(timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// The repositories the server shows for a stream on this cluster, written with the status (and
+/// written alone when only they are out of date).
+fn fill_repositories(cluster: &Cluster, stream: &Stream, reconciled: &mut Reconciled) {
+    let meta = &stream.spec.meta;
+    let mut status = reconciled
+        .status
+        .clone()
+        .unwrap_or_else(|| stream.status.clone().unwrap_or_default());
+    if cluster.fill_repositories(&meta.namespace, &meta.name, &mut status)
+        || reconciled.status.is_some()
+    {
+        reconciled.status = Some(status);
+    }
 }

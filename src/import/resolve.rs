@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::cluster::Cluster;
 use crate::model::reference;
 use crate::plan;
 use crate::reconcile::TagImport;
@@ -19,15 +20,28 @@ pub fn offline(lookups: &[plan::Lookup]) -> Vec<(TagImport, u32)> {
 }
 
 /// Resolves every lookup against its registry (or mirrors). Lookups whose reference OpenShift
-/// would not accept fail with the importer's message without any request. With `progress`, a bar
-/// on stderr counts the lookups (the caller checks for a terminal).
+/// would not accept, or whose registry the cluster blocks, fail with the importer's message without
+/// any request. With `progress`, a bar on stderr counts the lookups (the caller checks for a
+/// terminal).
 pub fn online(
     lookups: &[plan::Lookup],
     resolver: &Resolver,
+    cluster: &Cluster,
     progress: bool,
 ) -> Result<Vec<(TagImport, u32)>, String> {
-    let mapped: Vec<Result<registry::Lookup, TagImport>> =
-        lookups.iter().map(to_registry).collect();
+    let mirror_sources = resolver.mirror_sources();
+    let blocked = |lookup: &plan::Lookup| {
+        let parsed = reference::parse(&lookup.reference).ok()?;
+        let (reason, message) = cluster.blocked(&parsed, &mirror_sources)?;
+        Some(TagImport::Failed { reason, message })
+    };
+    let mapped: Vec<Result<registry::Lookup, TagImport>> = lookups
+        .iter()
+        .map(|lookup| match blocked(lookup) {
+            Some(refused) => Err(refused),
+            None => to_registry(lookup),
+        })
+        .collect();
     let valid: Vec<registry::Lookup> = mapped
         .iter()
         .filter_map(|m| m.as_ref().ok().cloned())

@@ -1,4 +1,4 @@
-//! `.streamlock.yaml`: per-rule severities and excluded paths.
+//! `.streamlock.yaml`: per-rule severities, excluded paths and the cluster the files target.
 //!
 //! ```yaml
 //! rules:
@@ -6,6 +6,9 @@
 //!   insecure-import: error
 //! exclude:
 //!   - "legacy/**"
+//! cluster-config:                       # the cluster these files target, relative to this file
+//!   - cluster/image.config.yaml
+//! platform: linux/arm64                 # the control plane's, for Legacy manifest-list choice
 //! ```
 
 use std::collections::HashMap;
@@ -22,6 +25,10 @@ pub struct Config {
     /// `None` turns a rule off.
     pub severities: HashMap<String, Option<Severity>>,
     pub exclude: Vec<String>,
+    /// `cluster-config:` files, relative to this file's directory (see `crate::cluster`).
+    pub cluster_config: Vec<PathBuf>,
+    /// `platform:`, the control plane's `OS/ARCH[/VARIANT]`.
+    pub platform: Option<String>,
     /// Where it was read from, for messages.
     pub path: Option<PathBuf>,
 }
@@ -109,9 +116,27 @@ impl Config {
                         config.exclude.push(glob.to_string());
                     }
                 }
+                Some("cluster-config") => {
+                    let base = path.parent().unwrap_or(Path::new(""));
+                    for file in entry.value.as_seq().unwrap_or(&[]) {
+                        let file = file.as_str().ok_or_else(|| {
+                            format!("{}: a cluster-config entry must be a path", place(file))
+                        })?;
+                        config.cluster_config.push(base.join(file));
+                    }
+                }
+                Some("platform") => {
+                    let text = entry.value.as_str().ok_or_else(|| {
+                        format!(
+                            "{}: platform must be OS/ARCH, e.g. linux/arm64",
+                            place(&entry.value)
+                        )
+                    })?;
+                    config.platform = Some(text.to_string());
+                }
                 Some(other) => {
                     return Err(format!(
-                        "{}: unknown setting `{other}` (expected `rules` or `exclude`)",
+                        "{}: unknown setting `{other}` (expected `rules`, `exclude`, `cluster-config` or `platform`)",
                         place(&entry.key)
                     ));
                 }

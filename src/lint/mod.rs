@@ -107,6 +107,14 @@ pub mod file_rules {
         check: none,
     };
 
+    pub static INVALID_CLUSTER_CONFIG: Rule = Rule {
+        id: "invalid-cluster-config",
+        severity: Severity::Error,
+        summary: "the cluster's Image object (config.openshift.io/v1, `cluster`) is malformed",
+        help: "The Image object that tells streamlock which cluster the files target has a field of the                wrong type or value at the place shown; the cluster would reject it too. Until it is                fixed, the files are linted for an unconfigured cluster (every registry allowed). See                \"The cluster a repository targets\" in the README.",
+        check: none,
+    };
+
     pub static TEMPLATE_SOURCE: Rule = Rule {
         id: "template-source",
         severity: Severity::Note,

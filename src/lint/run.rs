@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cluster::Cluster;
 use crate::load::{self, Class, Limits, LoadedFile, Position, Source, Span, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
@@ -26,6 +27,8 @@ pub struct LintOptions {
     /// Lint ImageStreams inside Templates too (placeholders are opaque).
     pub templates: bool,
     pub limits: Limits,
+    /// The cluster the files target (its registry whitelist).
+    pub cluster: Cluster,
 }
 
 /// A finding placed in a file.

@@ -95,9 +95,12 @@ pub enum ImportMode {
 }
 
 impl ImportMode {
-    /// The mode a tag asks for. Values the API server rejects (lint reports them) fall back to Legacy.
-    pub fn of(tag: &SpecTag) -> Self {
+    /// The mode a tag asks for; a tag that sets none has the cluster's `default` (the API server
+    /// fills it in from the Image config's `imageStreamImportMode`). Values the API server rejects
+    /// (lint reports them) fall back to Legacy.
+    pub fn of(tag: &SpecTag, default: ImportMode) -> Self {
         match tag.import_policy.import_mode.as_str() {
+            "" => default,
             "PreserveOriginal" => ImportMode::PreserveOriginal,
             _ => ImportMode::Legacy,
         }

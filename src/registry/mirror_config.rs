@@ -79,7 +79,7 @@ pub fn read(path: &Path) -> Result<Vec<MirrorRule>, String> {
 }
 
 /// The object itself, or the items of a List.
-fn objects(node: &Node) -> Vec<&Node> {
+pub fn objects(node: &Node) -> Vec<&Node> {
     match node.get("items").and_then(Node::as_seq) {
         Some(items)
             if node

@@ -28,6 +28,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Extra trusted CA certificates, PEM (`--ca-file`).
     pub ca_files: Vec<PathBuf>,
+    /// Extra trusted CA bundles given as text: (where they come from, PEM).
+    pub ca_bundles: Vec<(String, String)>,
     /// Hosts reached without TLS verification, falling back to plain HTTP (`--insecure-registry`).
     pub insecure_registries: Vec<String>,
     pub credentials: Credentials,
@@ -50,6 +52,7 @@ impl Default for Config {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             ca_files: Vec::new(),
+            ca_bundles: Vec::new(),
             insecure_registries: Vec::new(),
             credentials: Credentials::none(),
             mirrors: Vec::new(),
@@ -65,6 +68,8 @@ impl Default for Config {
 pub enum ConfigError {
     #[error("--ca-file {path}: {why}")]
     CaFile { path: PathBuf, why: String },
+    #[error("{origin}: {why}")]
+    CaBundle { origin: String, why: String },
     #[error("cannot set up HTTP: {0}")]
     Http(String),
 }
@@ -107,6 +112,18 @@ impl Resolver {
             }
             roots.extend(certs);
         }
+        for (origin, pem) in &config.ca_bundles {
+            let bundle_error = |why: String| ConfigError::CaBundle {
+                origin: origin.clone(),
+                why,
+            };
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|e| bundle_error(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(bundle_error("no PEM certificate in the value".into()));
+            }
+            roots.extend(certs);
+        }
         let mut http = Http::new(
             roots,
             config.timeout,
@@ -131,6 +148,16 @@ impl Resolver {
                 registries: Mutex::default(),
             }),
         })
+    }
+
+    /// The sources of the mirror rules that name at least one mirror.
+    pub fn mirror_sources(&self) -> Vec<String> {
+        self.inner
+            .mirrors
+            .iter()
+            .filter(|m| !m.mirrors.is_empty())
+            .map(|m| m.source.clone())
+            .collect()
     }
 
     /// Resolves every lookup; the answers come back in the same order. A lookup that appears twice is
@@ -364,13 +391,22 @@ impl Inner {
         }
         let media_type = manifest::check_body(&content_type(reply), &reply.body)?;
         if lookup.mode == ImportMode::Legacy && is_list(&media_type) {
-            let amd64 = Platform::linux_amd64();
-            // A digest import ignores the tag's preference (IMP:820): control plane's platform, then amd64.
-            let preferred = lookup.prefer.as_ref().filter(|_| !lookup.by_digest());
-            let order: Vec<&Platform> = preferred
-                .into_iter()
-                .chain([&self.platform, &amd64])
-                .collect();
+            // openshift-apiserver importer.go `manifestFromManifestList`: one wanted platform, the
+            // tag's preference with a missing half taken from the control plane's (a digest import
+            // has no preference, IMP:820), then linux/amd64, then the first entry.
+            let control = &self.platform;
+            let wanted = match lookup.prefer.as_ref().filter(|_| !lookup.by_digest()) {
+                Some(p) => Platform::new(
+                    if p.os.is_empty() { &control.os } else { &p.os },
+                    if p.architecture.is_empty() {
+                        &control.architecture
+                    } else {
+                        &p.architecture
+                    },
+                ),
+                None => control.clone(),
+            };
+            let order = [&wanted, &Platform::linux_amd64()];
             return choose_child(&reply.body, &order).map_err(LookupError::Registry);
         }
         Ok((actual, media_type))

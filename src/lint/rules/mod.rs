@@ -22,6 +22,7 @@ pub mod missing_from_name;
 pub mod object_type;
 pub mod reference_policy;
 pub mod reference_with_policy;
+pub mod registry_not_allowed;
 pub mod scheduled_digest;
 pub mod scheduled_source;
 pub mod server_generation;
@@ -47,6 +48,7 @@ pub static ALL: &[&Rule] = &[
     &reference_policy::RULE,
     &import_mode::RULE,
     &status_reference::RULE,
+    &registry_not_allowed::RULE,
     &unresolved_stream::RULE,
     &broken_alias::RULE,
     &duplicate_tag::RULE,
@@ -68,6 +70,7 @@ pub static FILE: &[&Rule] = &[
     &super::file_rules::YAML_SYNTAX,
     &super::file_rules::TEMPLATE_SOURCE,
     &super::file_rules::DUPLICATE_KEY,
+    &super::file_rules::INVALID_CLUSTER_CONFIG,
 ];
 
 /// The rule with this id, file-level rules included.
