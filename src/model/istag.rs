@@ -49,6 +49,25 @@ impl TagDocument {
     }
 }
 
+/// Adds the tags of `documents` that belong to the stream of `spec` (same name and namespace, an
+/// unset namespace matching only an unset one) to its spec tags, as the server's Create stores
+/// them. A tag the stream defines itself stays the stream's (lint's `istag-conflict` reports it).
+/// Returns the documents whose tags were added.
+pub fn merge<'d>(spec: &mut StreamSpec, documents: &'d [TagDocument]) -> Vec<&'d TagDocument> {
+    let mut added = Vec::new();
+    for document in documents {
+        if document.stream != spec.meta.name || document.namespace != spec.meta.namespace {
+            continue;
+        }
+        if spec.tags.iter().any(|t| t.name == document.tag.name) {
+            continue;
+        }
+        spec.tags.push(document.tag.clone());
+        added.push(document);
+    }
+    added
+}
+
 /// library-go imageutil SplitImageStreamTag, as the REST Create and the strategy's PrepareForCreate
 /// use it: `STREAM:TAG` split at the first `:`, an empty or missing tag is `latest`, and `false`
 /// when there is no `:` (Create then fails: `"NAME" must be of the form <stream_name>:<tag>`).
@@ -117,6 +136,42 @@ mod tests {
         let view = lint_view(found[0].node);
         assert_eq!(view.spec.meta.name, "app");
         assert_eq!(view.tag_paths[0].key("from").to_string(), "tag.from");
+    }
+
+    #[test]
+    fn a_document_adds_its_tag_unless_the_stream_defines_it() {
+        let tag = |name: &str, from: &str| SpecTag {
+            name: name.into(),
+            from: Some(crate::model::spec::FromRef {
+                kind: "DockerImage".into(),
+                name: from.into(),
+                namespace: String::new(),
+            }),
+            ..SpecTag::default()
+        };
+        let document = |namespace: &str, stream: &str, tag: SpecTag| TagDocument {
+            namespace: namespace.into(),
+            stream: stream.into(),
+            tag,
+        };
+        let mut spec = StreamSpec::default();
+        spec.meta.name = "app".into();
+        spec.meta.namespace = "team".into();
+        spec.tags.push(tag("1", "a:1"));
+        let documents = [
+            document("team", "app", tag("2", "a:2")),
+            document("team", "app", tag("1", "b:1")),
+            document("", "app", tag("3", "a:3")),
+            document("team", "other", tag("4", "a:4")),
+        ];
+        let added = merge(&mut spec, &documents);
+        assert_eq!(added, [&documents[0]]);
+        let names: Vec<(&str, &str)> = spec
+            .tags
+            .iter()
+            .map(|t| (t.name.as_str(), t.from.as_ref().unwrap().name.as_str()))
+            .collect();
+        assert_eq!(names, [("1", "a:1"), ("2", "a:2")]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::model::status::{NamedTagEventList, StreamStatus, TagEvent};
 use crate::plan::{Stream, importable};
 
 use events::TagMap;
+pub(crate) use follow::matches_image;
 pub use offline::{Finding, Problem, check_offline};
 
 /// The registry's answer for one stream tag.
