@@ -1,7 +1,8 @@
 //! A repository's ImageStreams as the import side sees them: every file loaded once, every stream
 //! read into plain data, and where each came from (file, object) so edits go back to the right place.
 //! Files that hold no ImageStream are skipped as lint skips them (`load::classify`): someone else's
-//! file never fails an import.
+//! file never fails an import. ImageStreamTag documents are read as spec tags of their stream
+//! (`model::istag`), whose file records their status.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ use rayon::prelude::*;
 use crate::load::classify::NOT_IMAGESTREAM;
 use crate::load::{self, Class, Limits, LoadedFile, Object, Wrapper};
 use crate::model::imagestream::StreamView;
+use crate::model::istag::{self, TagDocument};
 use crate::plan::Stream;
 
 /// One ImageStream and where it sits.
@@ -20,6 +22,34 @@ pub struct Located {
     /// Index among `load::find_objects` of that file.
     pub object: usize,
     pub stream: Stream,
+    /// The spec tags that ImageStreamTag documents added to `stream` (their `from.name` is not in
+    /// this file, so `--pin` cannot rewrite it here).
+    pub documented: Vec<String>,
+}
+
+/// An ImageStreamTag document whose stream is not among the files: there is no file to record
+/// its tag's status in.
+#[derive(Debug)]
+pub struct Unrecorded {
+    pub path: PathBuf,
+    pub line: usize,
+    pub document: TagDocument,
+}
+
+impl Unrecorded {
+    /// What commands say about it, with the fix.
+    pub fn message(&self) -> String {
+        let stream = match self.document.namespace.as_str() {
+            "" => self.document.stream.clone(),
+            namespace => format!("{namespace}/{}", self.document.stream),
+        };
+        format!(
+            "{}:{}: ImageStreamTag {}: its ImageStream {stream} is not among the files, so the tag's status is not recorded; pass the stream's file too, or move the tag into that stream's spec.tags",
+            crate::report::display_path(&self.path),
+            self.line,
+            self.document.display(),
+        )
+    }
 }
 
 /// A file that cannot be imported from: it shows an ImageStream kind but its YAML is broken, or it
@@ -56,6 +86,8 @@ pub struct Repo {
     pub streams: Vec<Located>,
     pub unreadable: Vec<Unreadable>,
     pub skipped: Vec<Skipped>,
+    /// ImageStreamTag documents whose stream is not among the files.
+    pub unrecorded: Vec<Unrecorded>,
 }
 
 /// What one path turned out to be.
@@ -72,15 +104,22 @@ impl Repo {
     pub fn load(paths: &[PathBuf]) -> Repo {
         let loaded: Vec<Loaded> = paths.par_iter().map(|path| load_one(path)).collect();
         let mut repo = Repo::default();
+        let mut documents: Vec<(PathBuf, usize, TagDocument)> = Vec::new();
         for result in loaded {
             match result {
-                Loaded::File(file) if has_streams(&file) => repo.files.push(file),
-                // Streams only inside Templates: nothing to import, so the tree is not kept.
-                Loaded::File(_) => {}
+                Loaded::File(file) => {
+                    documents.extend(tag_documents(&file));
+                    // Streams only inside Templates (or none): nothing to import, the tree goes.
+                    if has_streams(&file) {
+                        repo.files.push(file);
+                    }
+                }
                 Loaded::Unreadable(problem) => repo.unreadable.push(problem),
                 Loaded::Skipped(skipped) => repo.skipped.push(skipped),
             }
         }
+        let tags: Vec<TagDocument> = documents.iter().map(|(_, _, d)| d.clone()).collect();
+        let mut merged = vec![false; tags.len()];
         for (index, file) in repo.files.iter().enumerate() {
             for (object, found) in load::find_objects(&file.parsed.documents)
                 .iter()
@@ -90,17 +129,39 @@ impl Repo {
                     continue;
                 }
                 let view = StreamView::read(found.node);
+                let mut spec = view.spec;
+                let documented = istag::merge(&mut spec, &tags)
+                    .into_iter()
+                    .map(|d| d.tag.name.clone())
+                    .collect();
+                // A document whose stream is here is recorded there, or stands aside for the
+                // stream's own definition of its tag (lint's istag-conflict).
+                for (i, document) in tags.iter().enumerate() {
+                    merged[i] |= document.stream == spec.meta.name
+                        && document.namespace == spec.meta.namespace;
+                }
                 repo.streams.push(Located {
                     file: index,
                     object,
                     stream: Stream {
-                        spec: view.spec,
+                        spec,
                         status: view.status,
                         base: None,
                     },
+                    documented,
                 });
             }
         }
+        repo.unrecorded = documents
+            .into_iter()
+            .zip(merged)
+            .filter(|(_, merged)| !merged)
+            .map(|((path, line, document), _)| Unrecorded {
+                path,
+                line,
+                document,
+            })
+            .collect();
         repo
     }
 
@@ -123,9 +184,26 @@ impl Repo {
     /// Whether any file given holds an ImageStream (readable or not, imported or not).
     pub fn found_any(&self) -> bool {
         !self.files.is_empty()
+            || !self.unrecorded.is_empty()
             || !self.unreadable.is_empty()
             || self.skipped.iter().any(|s| s.template.is_some())
     }
+}
+
+/// The ImageStreamTag documents of `file` outside Templates that define a tag, with their lines.
+fn tag_documents(file: &LoadedFile) -> Vec<(PathBuf, usize, TagDocument)> {
+    load::find_kind(&file.parsed.documents, load::IMAGE_STREAM_TAG)
+        .iter()
+        .filter(|found| !matches!(found.wrapper, Wrapper::Template(_)))
+        .filter_map(|found| {
+            let line = file.source.position(found.node.span.start).line;
+            Some((
+                file.source.path.clone(),
+                line,
+                TagDocument::read(found.node)?,
+            ))
+        })
+        .collect()
 }
 
 /// Whether `file` holds an ImageStream outside a Template.

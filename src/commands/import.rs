@@ -53,6 +53,9 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
             bad.message
         );
     }
+    for unrecorded in &repo.unrecorded {
+        eprintln!("streamlock: {}", unrecorded.message());
+    }
     if let Some(dir) = &args.mode.status_dir {
         for problem in apply::read_status_dir(&mut repo, dir) {
             eprintln!("streamlock: --status-dir: {problem}");

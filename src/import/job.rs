@@ -127,7 +127,7 @@ pub fn execute(
     source: Source<'_>,
     action: &Action,
 ) -> Result<Job, JobError> {
-    let outcome = match source {
+    let mut outcome = match source {
         Source::Offline => super::run(repo, options, resolve::offline),
         Source::Registries { resolver, progress } => {
             let mut failure = None;
@@ -143,6 +143,11 @@ pub fn execute(
             outcome
         }
     };
+    // A tag kept as an ImageStreamTag document has its `from.name` in that document, not in the
+    // stream's file: `--pin` leaves it as written.
+    outcome
+        .pins
+        .retain(|(stream, tag, _)| !repo.streams[*stream].documented.contains(tag));
     let (changes, refused) = match action.status_dir() {
         Some(dir) => apply::status_dir_changes(repo, &outcome, dir),
         None => apply::manifest_changes(repo, &outcome),
