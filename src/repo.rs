@@ -27,18 +27,20 @@ pub struct Located {
     pub documented: Vec<String>,
 }
 
-/// An ImageStreamTag document whose stream is not among the files: there is no file to record
-/// its tag's status in.
+/// An ImageStreamTag document and where it sits.
 #[derive(Debug)]
-pub struct Unrecorded {
+pub struct DocumentAt {
     pub path: PathBuf,
     pub line: usize,
     pub document: TagDocument,
+    /// Its stream is among the files, whose file records the tag's status (or defines the tag
+    /// itself, which then wins).
+    pub recorded: bool,
 }
 
-impl Unrecorded {
-    /// What commands say about it, with the fix.
-    pub fn message(&self) -> String {
+impl DocumentAt {
+    /// What commands say about a document whose stream is not among the files, with the fix.
+    pub fn unrecorded(&self) -> String {
         let stream = match self.document.namespace.as_str() {
             "" => self.document.stream.clone(),
             namespace => format!("{namespace}/{}", self.document.stream),
@@ -86,8 +88,8 @@ pub struct Repo {
     pub streams: Vec<Located>,
     pub unreadable: Vec<Unreadable>,
     pub skipped: Vec<Skipped>,
-    /// ImageStreamTag documents whose stream is not among the files.
-    pub unrecorded: Vec<Unrecorded>,
+    /// The ImageStreamTag documents of the files, outside Templates.
+    pub tag_documents: Vec<DocumentAt>,
 }
 
 /// What one path turned out to be.
@@ -118,8 +120,20 @@ impl Repo {
                 Loaded::Skipped(skipped) => repo.skipped.push(skipped),
             }
         }
-        let tags: Vec<TagDocument> = documents.iter().map(|(_, _, d)| d.clone()).collect();
-        let mut merged = vec![false; tags.len()];
+        repo.tag_documents = documents
+            .into_iter()
+            .map(|(path, line, document)| DocumentAt {
+                path,
+                line,
+                document,
+                recorded: false,
+            })
+            .collect();
+        let tags: Vec<TagDocument> = repo
+            .tag_documents
+            .iter()
+            .map(|d| d.document.clone())
+            .collect();
         for (index, file) in repo.files.iter().enumerate() {
             for (object, found) in load::find_objects(&file.parsed.documents)
                 .iter()
@@ -134,11 +148,9 @@ impl Repo {
                     .into_iter()
                     .map(|d| d.tag.name.clone())
                     .collect();
-                // A document whose stream is here is recorded there, or stands aside for the
-                // stream's own definition of its tag (lint's istag-conflict).
-                for (i, document) in tags.iter().enumerate() {
-                    merged[i] |= document.stream == spec.meta.name
-                        && document.namespace == spec.meta.namespace;
+                for at in &mut repo.tag_documents {
+                    at.recorded |= at.document.stream == spec.meta.name
+                        && at.document.namespace == spec.meta.namespace;
                 }
                 repo.streams.push(Located {
                     file: index,
@@ -152,16 +164,6 @@ impl Repo {
                 });
             }
         }
-        repo.unrecorded = documents
-            .into_iter()
-            .zip(merged)
-            .filter(|(_, merged)| !merged)
-            .map(|((path, line, document), _)| Unrecorded {
-                path,
-                line,
-                document,
-            })
-            .collect();
         repo
     }
 
@@ -184,7 +186,7 @@ impl Repo {
     /// Whether any file given holds an ImageStream (readable or not, imported or not).
     pub fn found_any(&self) -> bool {
         !self.files.is_empty()
-            || !self.unrecorded.is_empty()
+            || !self.tag_documents.is_empty()
             || !self.unreadable.is_empty()
             || self.skipped.iter().any(|s| s.template.is_some())
     }

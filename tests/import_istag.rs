@@ -93,6 +93,16 @@ impl Repo {
         run(&mut command)
     }
 
+    fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .current_dir(&self.root)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .status()
+            .expect("`git` must be on PATH");
+        assert!(status.success(), "git {args:?}");
+    }
+
     fn manifest_requests(&self) -> usize {
         let requests = self.registry.requests();
         requests
@@ -163,6 +173,41 @@ fn a_documents_tag_is_imported_into_its_streams_file() {
     // say about it, and the stream's own tag still passes.
     let alone = repo.streamlock(&["import", "--check", "--offline", "app.yaml"]);
     assert_eq!(alone.code, Some(0), "{}", alone.stderr);
+}
+
+/// The Git rule sees an edit of a document as it sees an edit of a spec tag: `docs:2` → `docs:3`
+/// keeps the repository, so only the committed document tells that the status is stale.
+#[test]
+fn an_edited_document_is_looked_up_under_the_git_rule() {
+    let repo = Repo::new(&[("app.yaml", APP), ("app-docs.yaml", DOCS)]);
+    support::cli::push(&repo.registry, "team/app", "1", Kind::Schema2);
+    support::cli::push(&repo.registry, "team/docs", "2", Kind::Schema2);
+    let three = support::cli::push(&repo.registry, "team/docs", "3", Kind::Schema2);
+    repo.git(&["init", "--quiet"]);
+    let out = repo.streamlock(&["import", "--write", "."]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-qm", "recorded"]);
+
+    std::fs::write(
+        repo.root.join("app-docs.yaml"),
+        DOCS.replace("docs:2", "docs:3"),
+    )
+    .expect("edit");
+    let check = repo.streamlock(&["import", "--check", "."]);
+    assert_eq!(check.code, Some(1), "{}{}", check.stdout, check.stderr);
+    let out = repo.streamlock(&["import", "--write", "."]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let text = repo.read("app.yaml");
+    assert!(
+        text.contains(&format!(
+            "dockerImageReference: quay.example/team/docs@{}\n",
+            three.digest
+        )),
+        "{text}"
+    );
+    let check = repo.streamlock(&["import", "--check", "--since", "none", "."]);
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
 }
 
 #[test]

@@ -53,8 +53,8 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
             bad.message
         );
     }
-    for unrecorded in &repo.unrecorded {
-        eprintln!("streamlock: {}", unrecorded.message());
+    for document in repo.tag_documents.iter().filter(|d| !d.recorded) {
+        eprintln!("streamlock: {}", document.unrecorded());
     }
     if let Some(dir) = &args.mode.status_dir {
         for problem in apply::read_status_dir(&mut repo, dir) {
