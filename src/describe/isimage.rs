@@ -3,7 +3,7 @@
 //! ImageStreamImage REST Get over the stream's status history (openshift-apiserver
 //! pkg/image/apiserver/registry/imagestreamimage rest.go with internal/imageutil ResolveImageID):
 //! `ID` is a digest or a prefix of one, several distinct images matching it is a conflict, and an
-//! image no tag's history holds is not found. (Since 4.13 the REST reads the stream's layers, which
+//! image no tag's history holds is not found. (Newer servers read the stream's layers instead, which
 //! also hold the children of imported manifest lists; only the registry knows those.)
 
 use jiff::Timestamp;
