@@ -93,16 +93,6 @@ impl Repo {
         run(&mut command)
     }
 
-    fn git(&self, args: &[&str]) {
-        let status = std::process::Command::new("git")
-            .current_dir(&self.root)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .status()
-            .expect("`git` must be on PATH");
-        assert!(status.success(), "git {args:?}");
-    }
-
     fn manifest_requests(&self) -> usize {
         let requests = self.registry.requests();
         requests
@@ -183,11 +173,11 @@ fn an_edited_document_is_looked_up_under_the_git_rule() {
     support::cli::push(&repo.registry, "team/app", "1", Kind::Schema2);
     support::cli::push(&repo.registry, "team/docs", "2", Kind::Schema2);
     let three = support::cli::push(&repo.registry, "team/docs", "3", Kind::Schema2);
-    repo.git(&["init", "--quiet"]);
+    support::gitops::git(&repo.root, &["init", "--quiet"]);
     let out = repo.streamlock(&["import", "--write", "."]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    repo.git(&["add", "-A"]);
-    repo.git(&["commit", "-qm", "recorded"]);
+    support::gitops::git(&repo.root, &["add", "-A"]);
+    support::gitops::git(&repo.root, &["commit", "-qm", "recorded"]);
 
     std::fs::write(
         repo.root.join("app-docs.yaml"),

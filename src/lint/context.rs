@@ -40,6 +40,15 @@ impl Context<'_> {
         &self.view.spec
     }
 
+    /// `metadata.name` as written (an ImageStreamTag document's view names the stream part only).
+    pub fn written_name(&self) -> &str {
+        self.object()
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(Node::as_str)
+            .unwrap_or("")
+    }
+
     /// The line of the file where `path` (in this object) is.
     pub fn line_of(&self, path: &FieldPath) -> usize {
         let span = path.resolve(self.object(), false);

@@ -1,5 +1,8 @@
 //! Kubernetes and OpenShift name rules, with the API server's messages.
 
+/// ValidateObjectMeta's message for an object without a name.
+pub const NAME_REQUIRED: &str = "Required value: name or generateName is required";
+
 /// `ValidateImageStreamName`: path-segment rules, then `[a-z0-9]+(?:[._-][a-z0-9]+)*`.
 pub fn image_stream_name(name: &str) -> Result<(), String> {
     path_segment_name(name)?;

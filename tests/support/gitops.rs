@@ -36,3 +36,14 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs `git ARGS` in `root` as a committer named `t`; fails the test when it fails.
+pub fn git(root: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(root)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .expect("`git` must be on PATH");
+    assert!(status.success(), "git {args:?}");
+}

@@ -13,18 +13,12 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let path = FieldPath::root().key("metadata").key("name");
-    let name = cx
-        .object()
-        .get("metadata")
-        .and_then(|m| m.get("name"))
-        .and_then(|n| n.as_str())
-        .unwrap_or("");
+    let name = cx.written_name();
     if cx.opaque(name) {
         return;
     }
     if name.is_empty() {
-        let message = "Required value: name or generateName is required";
-        out.push(Finding::at(&RULE, path, message));
+        out.push(Finding::at(&RULE, path, names::NAME_REQUIRED));
         return;
     }
     // ValidateObjectMeta with path.ValidatePathSegmentName (ValidateImageStreamTagWithWhitelister).

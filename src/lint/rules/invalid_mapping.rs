@@ -40,8 +40,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let name = text(image.and_then(|i| i.get("metadata")), "name");
     let name_path = path.key("metadata").key("name");
     if name.is_empty() {
-        let message = "Required value: name or generateName is required";
-        out.push(Finding::at(&RULE, name_path, message));
+        out.push(Finding::at(&RULE, name_path, names::NAME_REQUIRED));
     } else if let Err(why) = names::path_segment_name(&name) {
         out.push(Finding::at(
             &RULE,
