@@ -106,11 +106,10 @@ impl Repo {
     pub fn load(paths: &[PathBuf]) -> Repo {
         let loaded: Vec<Loaded> = paths.par_iter().map(|path| load_one(path)).collect();
         let mut repo = Repo::default();
-        let mut documents: Vec<(PathBuf, usize, TagDocument)> = Vec::new();
         for result in loaded {
             match result {
                 Loaded::File(file) => {
-                    documents.extend(tag_documents(&file));
+                    repo.tag_documents.extend(tag_documents(&file));
                     // Streams only inside Templates (or none): nothing to import, the tree goes.
                     if has_streams(&file) {
                         repo.files.push(file);
@@ -120,15 +119,6 @@ impl Repo {
                 Loaded::Skipped(skipped) => repo.skipped.push(skipped),
             }
         }
-        repo.tag_documents = documents
-            .into_iter()
-            .map(|(path, line, document)| DocumentAt {
-                path,
-                line,
-                document,
-                recorded: false,
-            })
-            .collect();
         let tags: Vec<TagDocument> = repo
             .tag_documents
             .iter()
@@ -192,18 +182,18 @@ impl Repo {
     }
 }
 
-/// The ImageStreamTag documents of `file` outside Templates that define a tag, with their lines.
-fn tag_documents(file: &LoadedFile) -> Vec<(PathBuf, usize, TagDocument)> {
+/// The ImageStreamTag documents of `file` outside Templates that define a tag.
+fn tag_documents(file: &LoadedFile) -> Vec<DocumentAt> {
     load::find_kind(&file.parsed.documents, load::IMAGE_STREAM_TAG)
         .iter()
         .filter(|found| !matches!(found.wrapper, Wrapper::Template(_)))
         .filter_map(|found| {
-            let line = file.source.position(found.node.span.start).line;
-            Some((
-                file.source.path.clone(),
-                line,
-                TagDocument::read(found.node)?,
-            ))
+            Some(DocumentAt {
+                path: file.source.path.clone(),
+                line: file.source.position(found.node.span.start).line,
+                document: TagDocument::read(found.node)?,
+                recorded: false,
+            })
         })
         .collect()
 }
