@@ -284,8 +284,20 @@ fn image_stream_images_read_the_image_they_name() {
         .collect();
     assert!(without_annotations.contains("\nArch:\t\tarm64\n"), "{tag}");
     let prefix = &rich["sha256:".len().."sha256:".len() + 12];
+    let before = setup.registry.requests().len();
     let image = success(&setup.describe(&format!("isimage/app@{prefix}")));
     assert_eq!(image, without_annotations);
+    // The API check, the manifest by digest and the image's config: nothing more.
+    let requests = setup.registry.requests();
+    let kinds: Vec<&str> = requests[before..]
+        .iter()
+        .map(|r| match r {
+            r if r.contains("/manifests/") => "manifest",
+            r if r.contains("/blobs/") => "blob",
+            _ => "api check",
+        })
+        .collect();
+    assert_eq!(kinds, ["api check", "manifest", "blob"], "{requests:?}");
 
     let list = success(&setup.describe(&format!("isimage/team/app@{}", multi.digest)));
     assert_eq!(list, success(&setup.describe("istag/app:multi")));
