@@ -151,6 +151,11 @@ pub struct ImportArgs {
     /// Keep at most N items of history per tag (default: never trim, as OpenShift).
     #[arg(long, value_name = "N")]
     pub history: Option<usize>,
+    /// Tags imported from each spec.dockerImageRepository, in the importer's order (default: 50,
+    /// the API server's maxImagesBulkImportedPerRepository, or .streamlock.yaml's
+    /// `max-repository-tags`); -1 imports every tag.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_repository_tags: Option<i64>,
     #[command(flatten)]
     pub cluster: ClusterArgs,
     /// Concurrent registry requests in all (64: two registries at full speed; see BENCHMARKS.md).

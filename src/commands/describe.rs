@@ -59,8 +59,9 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
     istag::merge(&mut stream.view.spec, &repository.tag_documents());
     // The server shows the repositories of its cluster, whatever the file holds.
     let (namespace, name) = (stream.namespace().to_owned(), stream.name().to_owned());
+    let spec_repository = stream.view.spec.docker_image_repository.clone();
     let status = stream.view.status.get_or_insert_with(Default::default);
-    cluster.fill_repositories(&namespace, &name, status);
+    cluster.fill_repositories(&namespace, &name, &spec_repository, status);
     let text = match &target {
         Target::Stream { .. } if args.remote => Err(
             "--remote reads one image: describe istag/NAME:TAG or isimage/NAME@DIGEST".to_owned(),

@@ -82,7 +82,7 @@ pub struct Resolver {
 
 pub(super) struct Inner {
     pub(super) http: Http,
-    jobs: Semaphore,
+    pub(super) jobs: Semaphore,
     per_registry: usize,
     quota_floor: u32,
     pub(super) insecure_registries: Vec<String>,

@@ -29,7 +29,7 @@ impl Summary {
     pub fn of(lines: &[TagLine], outcome: &Outcome) -> Summary {
         let mut s = Summary {
             tags: lines.len(),
-            requests: outcome.requests.iter().map(|&r| u64::from(r)).sum(),
+            requests: outcome.total_requests(),
             ..Summary::default()
         };
         for line in lines {
