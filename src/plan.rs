@@ -22,7 +22,9 @@ use crate::reconcile::pullspec;
 use crate::reconcile::{Results, TagImport};
 
 mod repository;
-pub use repository::{DEFAULT_MAX_TAGS, PlannedRepository, TagLimit, chosen, tag_reference};
+pub use repository::{
+    DEFAULT_MAX_TAGS, PlannedRepository, TagLimit, chosen, repository_recorded, tag_reference,
+};
 
 /// An ImageStream of the repository: its spec and, when the file has one, its status.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

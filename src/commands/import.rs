@@ -90,7 +90,9 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
             follow_pinned_tags: args.pin,
             default_mode: cluster.import_mode,
             max_repository_tags: match args.max_repository_tags {
-                Some(n) => TagLimit::from_number(n).map_err(|e| format!("--max-repository-tags: {e}"))?,
+                Some(n) => {
+                    TagLimit::from_number(n).map_err(|e| format!("--max-repository-tags: {e}"))?
+                }
                 None => config.max_repository_tags.unwrap_or_default(),
             },
         },

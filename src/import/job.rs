@@ -131,25 +131,25 @@ pub fn execute(
         Source::Offline => super::run(repo, options, resolve::offline),
         Source::Registries { resolver, progress } => {
             let failure = std::cell::RefCell::new(None);
-            let outcome = super::run_listing(
-                repo,
-                options,
-                |repositories| {
-                    resolve::list_online(repositories, resolver, &options.cluster)
-                        .unwrap_or_else(|e| {
-                            failure.replace(Some(e));
-                            resolve::unlisted(repositories)
-                        })
-                },
-                |lookups| {
-                    resolve::online(lookups, resolver, &options.cluster, progress).unwrap_or_else(
-                        |e| {
-                            failure.replace(Some(e));
-                            resolve::offline(lookups)
-                        },
-                    )
-                },
-            );
+            let outcome =
+                super::run_listing(
+                    repo,
+                    options,
+                    |repositories| {
+                        resolve::list_online(repositories, resolver, &options.cluster)
+                            .unwrap_or_else(|e| {
+                                failure.replace(Some(e));
+                                resolve::unlisted(repositories)
+                            })
+                    },
+                    |lookups| {
+                        resolve::online(lookups, resolver, &options.cluster, progress)
+                            .unwrap_or_else(|e| {
+                                failure.replace(Some(e));
+                                resolve::offline(lookups)
+                            })
+                    },
+                );
             if let Some(e) = failure.into_inner() {
                 return Err(JobError::Runtime(e));
             }

@@ -136,7 +136,11 @@ impl Outcome {
                     .tag(&report.tag)
                     .and_then(|t| t.from.as_ref())
                     .map(|f| f.name.clone())
-                    .or_else(|| lookups.get(&key).map(|&l| self.plan.lookups[l].reference.clone()))
+                    .or_else(|| {
+                        lookups
+                            .get(&key)
+                            .map(|&l| self.plan.lookups[l].reference.clone())
+                    })
                     .unwrap_or_default();
                 let requests = lookups
                     .get(&key)

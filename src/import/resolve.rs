@@ -24,7 +24,10 @@ pub fn unlisted(repositories: &[PlannedRepository]) -> Vec<(Result<Vec<String>, 
     let skipped = TagImport::Skipped {
         why: "offline: the repository's tags were not listed".to_string(),
     };
-    repositories.iter().map(|_| (Err(skipped.clone()), 0)).collect()
+    repositories
+        .iter()
+        .map(|_| (Err(skipped.clone()), 0))
+        .collect()
 }
 
 /// Lists the tags of every planned repository import, from the source registry (the importer lists
@@ -64,7 +67,10 @@ pub fn list_online(
 
 /// The registry engine's listing of a planned repository import (importer.go
 /// `importFromRepository`: parse, blocked registries, client defaults).
-fn to_listing(planned: &PlannedRepository, cluster: &Cluster) -> Result<registry::Listing, TagImport> {
+fn to_listing(
+    planned: &PlannedRepository,
+    cluster: &Cluster,
+) -> Result<registry::Listing, TagImport> {
     let name = &planned.repository;
     let parsed = reference::parse(name).map_err(|e| TagImport::Failed {
         reason: "Invalid".into(),

@@ -73,7 +73,7 @@ pub fn due(streams: &[Stream], options: &PlanOptions) -> Vec<PlannedRepository> 
             if repository.is_empty() {
                 return None;
             }
-            let why = if !recorded(stream) {
+            let why = if !repository_recorded(stream) {
                 Why::NoStatus
             } else if stream
                 .base
@@ -98,7 +98,7 @@ pub fn due(streams: &[Stream], options: &PlanOptions) -> Vec<PlannedRepository> 
 
 /// Whether status shows a repository import: a status tag that no spec tag names (the importer
 /// writes one per imported or failed repository tag; rest.go `createImages`).
-fn recorded(stream: &Stream) -> bool {
+pub fn repository_recorded(stream: &Stream) -> bool {
     stream.status.as_ref().is_some_and(|status| {
         status
             .tags

@@ -146,7 +146,8 @@ async fn list(inner: &Arc<Inner>, listing: &Listing) -> ListingResult {
 /// The importer's words for a listing that failed (importer.go `importRepositoryFromDocker`):
 /// NAME_UNKNOWN is the repository not found, UNAUTHORIZED no access, anything else its own text.
 fn listing_failure(err: LookupError, display: &str) -> Listed {
-    let named_unknown = matches!(&err, LookupError::Registry(text) if text.starts_with("name unknown"));
+    let named_unknown =
+        matches!(&err, LookupError::Registry(text) if text.starts_with("name unknown"));
     let err = if named_unknown {
         LookupError::ManifestUnknown
     } else {
@@ -358,16 +359,31 @@ mod tests {
             ("<>", "leads away"),
             ("</v2/team/app/tags/list?last=b", "cannot read"),
             ("/v2/team/app/tags/list?last=b>", "cannot read"),
-            ("<https://evil.example/v2/team/app/tags/list?n=1>", "another host"),
-            ("<https://registry.example:5000@evil.example/v2/team/app/tags/list?n=1>", "another host"),
+            (
+                "<https://evil.example/v2/team/app/tags/list?n=1>",
+                "another host",
+            ),
+            (
+                "<https://registry.example:5000@evil.example/v2/team/app/tags/list?n=1>",
+                "another host",
+            ),
             ("<//evil.example/v2/team/app/tags/list?n=1>", "leads away"),
-            ("<ftp://registry.example:5000/v2/team/app/tags/list?n=1>", "not HTTP"),
+            (
+                "<ftp://registry.example:5000/v2/team/app/tags/list?n=1>",
+                "not HTTP",
+            ),
             ("</v2/team/other/tags/list?n=1>", "leads away"),
-            ("</v2/team/app/tags/list/../../../other/tags/list?n=1>", "leads away"),
+            (
+                "</v2/team/app/tags/list/../../../other/tags/list?n=1>",
+                "leads away",
+            ),
             ("</v2/team/app/blobs/sha256:00?n=1>", "leads away"),
             ("</v2/team/app/tags/list?>", "unexpected query"),
             ("</v2/team/app/tags/list?n=1#frag>", "unexpected query"),
-            ("</v2/team/app/tags/list?n=1\r\nX-Evil: 1>", "unexpected query"),
+            (
+                "</v2/team/app/tags/list?n=1\r\nX-Evil: 1>",
+                "unexpected query",
+            ),
             ("</v2/team/app/tags/list?n=1 2>", "unexpected query"),
             ("</v2/team/app/tags/list?last=\u{202e}>", "unexpected query"),
             (long.as_str(), "over 4096 bytes"),
@@ -382,7 +398,10 @@ mod tests {
     #[test]
     fn tag_list_bodies() {
         let ok = [
-            (&br#"{"name":"team/app","tags":["b","a",""]}"#[..], vec!["b", "a", ""]),
+            (
+                &br#"{"name":"team/app","tags":["b","a",""]}"#[..],
+                vec!["b", "a", ""],
+            ),
             (br#"{"name":"team/app","tags":null}"#, vec![]),
             (br#"{"name":"team/app"}"#, vec![]),
         ];
@@ -416,7 +435,10 @@ mod tests {
         assert!(err.short().contains("already read"), "{err:?}");
 
         let mut pages = Pages::new(HOST, REPO);
-        assert_eq!(pages.read(br#"{"tags":["b","latest",""]}"#, None), Ok(false));
+        assert_eq!(
+            pages.read(br#"{"tags":["b","latest",""]}"#, None),
+            Ok(false)
+        );
         assert_eq!(pages.finish(), ["b", "latest"]);
 
         let mut pages = Pages::new(HOST, REPO);
@@ -430,7 +452,10 @@ mod tests {
         }
         let err = result.unwrap_err();
         assert!(!err.recorded());
-        assert!(err.short().contains(&format!("over {MAX_PAGES} pages")), "{err:?}");
+        assert!(
+            err.short().contains(&format!("over {MAX_PAGES} pages")),
+            "{err:?}"
+        );
 
         let mut pages = Pages::new(HOST, REPO);
         let big = vec![b' '; MAX_LIST_BYTES + 1];
