@@ -426,3 +426,25 @@ fn a_link_that_leaves_the_registry_or_loops_fails_the_listing_and_writes_nothing
         "no request to another host"
     );
 }
+
+#[test]
+fn a_source_that_mirror_rules_keep_out_of_reach_is_not_listed() {
+    let registry = TestRegistry::plain();
+    let repository = "quay.example/team/app";
+    let status = format!("status:\n  dockerImageRepository: {repository}\n");
+    let text = stream_text(repository, &status);
+    let ws = Workspace::new(&text);
+    let mirrors = ws.file.parent().expect("dir").join("mirrors.yaml");
+    let sets = support::registry::loopback_mirror_sets(&["quay.example"], &registry.addr);
+    std::fs::write(&mirrors, sets).expect("mirror config");
+    let config = mirrors.to_str().expect("path");
+    let (run, doc) = ws.import_json(&["--write", "--mirror-config", config]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(ws.text(), text, "nothing written");
+    let message = doc["imports"][0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("listed at the source only") && message.contains("NeverContactSource"),
+        "{message}"
+    );
+    assert_eq!(summary(&doc, "requests"), 0);
+}

@@ -446,6 +446,29 @@ mod tests {
     }
 
     #[test]
+    fn without_an_internal_registry_the_repository_is_the_specs() {
+        let internal = Cluster {
+            internal_registry: Some("int:5000".into()),
+            ..Cluster::default()
+        };
+        let cases = [
+            (Cluster::default(), "ns", "quay.io/x/app", "quay.io/x/app"),
+            (Cluster::default(), "", "quay.io/x/app", "quay.io/x/app"),
+            (Cluster::default(), "ns", "", "kept"),
+            (internal, "ns", "quay.io/x/app", "int:5000/ns/app"),
+        ];
+        for (cluster, namespace, spec, want) in cases {
+            let mut status = StreamStatus {
+                docker_image_repository: "kept".into(),
+                ..StreamStatus::default()
+            };
+            let changed = cluster.fill_repositories(namespace, "app", spec, &mut status);
+            assert_eq!(status.docker_image_repository, want, "{spec:?}");
+            assert_eq!(changed, want != "kept", "{spec:?}");
+        }
+    }
+
+    #[test]
     fn a_malformed_image_object_names_the_place() {
         let cases = [
             (

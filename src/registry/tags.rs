@@ -11,12 +11,15 @@
 //! Tag lists are read from the source registry only: the importer lists through a client without
 //! mirrors (openshift-apiserver importer.go `importRepositoryFromDocker`: `retriever.Repository`,
 //! not `getPullSources`), while each listed tag's manifest goes through the mirrors like any tag.
+//! Where a mirror rule for tags says `NeverContactSource`, the source is not contacted for its list
+//! either: the listing fails, nothing recorded (a cluster kept from the source fails it too).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::client::Counter;
 use super::error::{LookupError, from_error_body};
+use super::mirrors::places;
 use super::resolver::{Inner, Resolver};
 use super::{Outcome, Reason};
 use crate::sanitize;
@@ -105,7 +108,22 @@ async fn list(inner: &Arc<Inner>, listing: &Listing) -> ListingResult {
     let count = Counter::default();
     let insecure = listing.insecure || inner.insecure_registries.contains(&listing.registry);
     let registry = inner.registry(&listing.registry, insecure);
+    let kept_from_source = places(
+        &inner.mirrors,
+        &listing.registry,
+        &listing.repository,
+        false,
+    )
+    .iter()
+    .all(|place| place.mirror);
     let result = match registry.quota.exhausted(registry.host()) {
+        _ if kept_from_source => Err(LookupError::inconclusive(
+            format!(
+                "the tags of {}/{} are listed at the source only, as the importer lists them, and a mirror rule says NeverContactSource",
+                listing.registry, listing.repository
+            ),
+            "list the tags you use in spec.tags (their manifests are looked up through the mirrors)",
+        )),
         Some(why) => Err(LookupError::inconclusive(
             why,
             "wait for the quota to reset, or log in to the registry to raise it",
