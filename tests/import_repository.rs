@@ -102,7 +102,7 @@ impl Workspace {
     }
 
     fn status(&self) -> StreamStatus {
-        let repo = streamlock::repo::Repo::load(&[self.file.clone()]);
+        let repo = streamlock::repo::Repo::load(std::slice::from_ref(&self.file));
         let streams = repo.plain_streams();
         streams[0].status.clone().expect("status written")
     }

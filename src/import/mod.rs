@@ -29,12 +29,15 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
+/// A repository's tags as listed, or why there is no list.
+pub type TagList = Result<Vec<String>, TagImport>;
+
 /// A whole-repository import's listing (`spec.dockerImageRepository`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepositoryOutcome {
     /// Every tag listed, or why there is no list (nothing is written for the repository then, as
     /// the importer records a listing failure only on the ImageStreamImport).
-    pub listed: Result<Vec<String>, TagImport>,
+    pub listed: TagList,
     /// Tags imported: the first N in the importer's order, less those a spec tag names.
     pub imported: usize,
     /// Requests the listing took (its tags' lookups are counted on each tag).
@@ -247,7 +250,7 @@ pub fn run(
 pub fn run_listing(
     repo: &Repo,
     options: &Options,
-    list: impl FnOnce(&[PlannedRepository]) -> Vec<(Result<Vec<String>, TagImport>, u32)>,
+    list: impl FnOnce(&[PlannedRepository]) -> Vec<(TagList, u32)>,
     resolve: impl FnOnce(&[plan::Lookup]) -> Vec<(TagImport, u32)>,
 ) -> Outcome {
     let started = Instant::now();
@@ -281,7 +284,7 @@ fn add_repository_tags(
     plan: &mut Plan,
     streams: &[Stream],
     options: &PlanOptions,
-    list: impl FnOnce(&[PlannedRepository]) -> Vec<(Result<Vec<String>, TagImport>, u32)>,
+    list: impl FnOnce(&[PlannedRepository]) -> Vec<(TagList, u32)>,
 ) -> Vec<RepositoryOutcome> {
     if plan.repositories.is_empty() {
         return Vec::new();

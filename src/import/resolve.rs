@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::TagList;
 use crate::cluster::Cluster;
 use crate::model::reference;
 use crate::plan::{self, PlannedRepository};
@@ -20,7 +21,7 @@ pub fn offline(lookups: &[plan::Lookup]) -> Vec<(TagImport, u32)> {
 }
 
 /// No repository listed, for `--offline` (and for callers that list none).
-pub fn unlisted(repositories: &[PlannedRepository]) -> Vec<(Result<Vec<String>, TagImport>, u32)> {
+pub fn unlisted(repositories: &[PlannedRepository]) -> Vec<(TagList, u32)> {
     let skipped = TagImport::Skipped {
         why: "offline: the repository's tags were not listed".to_string(),
     };
@@ -37,7 +38,7 @@ pub fn list_online(
     repositories: &[PlannedRepository],
     resolver: &Resolver,
     cluster: &Cluster,
-) -> Result<Vec<(Result<Vec<String>, TagImport>, u32)>, String> {
+) -> Result<Vec<(TagList, u32)>, String> {
     let mapped: Vec<Result<registry::Listing, TagImport>> = repositories
         .iter()
         .map(|planned| to_listing(planned, cluster))
@@ -53,13 +54,7 @@ pub fn list_online(
             Err(failure) => (Err(failure), 0),
             Ok(_) => match results.next() {
                 Some(result) => (listed(result.listed), result.requests),
-                None => (
-                    Err(TagImport::Inconclusive {
-                        cause: "no answer from the registry engine".into(),
-                        fix: "run again".into(),
-                    }),
-                    0,
-                ),
+                None => (Err(no_answer()), 0),
             },
         })
         .collect())
@@ -72,24 +67,15 @@ fn to_listing(
     cluster: &Cluster,
 ) -> Result<registry::Listing, TagImport> {
     let name = &planned.repository;
-    let parsed = reference::parse(name).map_err(|e| TagImport::Failed {
-        reason: "Invalid".into(),
-        message: format!(
-            " \"\" is invalid: from.name: Invalid value: \"{name}\": invalid name: {e}"
-        ),
-    })?;
+    let parsed =
+        reference::parse(name).map_err(|e| invalid(name, &format!("invalid name: {e}")))?;
     if let Some((reason, message)) = cluster.blocked(&parsed, &[]) {
         return Err(TagImport::Failed { reason, message });
     }
     let target = parsed.docker_client_defaults().as_v2();
     let repository = target.repository();
     if target.name.is_empty() || repository.is_empty() {
-        return Err(TagImport::Failed {
-            reason: "Invalid".into(),
-            message: format!(
-                " \"\" is invalid: from.name: Invalid value: \"{name}\": the provided repository name is not valid"
-            ),
-        });
+        return Err(invalid(name, "the provided repository name is not valid"));
     }
     Ok(registry::Listing {
         registry: target.registry,
@@ -99,7 +85,7 @@ fn to_listing(
     })
 }
 
-fn listed(listed: Listed) -> Result<Vec<String>, TagImport> {
+fn listed(listed: Listed) -> TagList {
     match listed {
         Listed::Tags(tags) => Ok(tags),
         Listed::Failed { reason, message } => Err(TagImport::Failed {
@@ -166,27 +152,33 @@ pub fn online(
             Err(invalid) => (invalid, 0),
             Ok(_) => match results.next() {
                 Some(result) => (from_outcome(result.outcome), result.requests),
-                None => (
-                    TagImport::Inconclusive {
-                        cause: "no answer from the registry engine".into(),
-                        fix: "run again".into(),
-                    },
-                    0,
-                ),
+                None => (no_answer(), 0),
             },
         })
         .collect())
 }
 
+/// The importer's failure for a `from.name` it rejects (a field.Invalid of an ImageStreamImport).
+fn invalid(name: &str, why: &str) -> TagImport {
+    TagImport::Failed {
+        reason: "Invalid".into(),
+        message: format!(" \"\" is invalid: from.name: Invalid value: \"{name}\": {why}"),
+    }
+}
+
+/// What a lookup or listing the engine did not answer comes to.
+fn no_answer() -> TagImport {
+    TagImport::Inconclusive {
+        cause: "no answer from the registry engine".into(),
+        fix: "run again".into(),
+    }
+}
+
 /// The registry engine's lookup for a planned one, or the importer's failure for a reference it rejects.
 pub fn to_registry(lookup: &plan::Lookup) -> Result<registry::Lookup, TagImport> {
-    let parsed = reference::parse(&lookup.reference).map_err(|e| TagImport::Failed {
-        reason: "Invalid".into(),
-        message: format!(
-            " \"\" is invalid: from.name: Invalid value: \"{}\": invalid name: {e}",
-            lookup.reference
-        ),
-    })?;
+    let name = &lookup.reference;
+    let parsed =
+        reference::parse(name).map_err(|e| invalid(name, &format!("invalid name: {e}")))?;
     let display = parsed.normalized().map_err(|e| TagImport::Failed {
         reason: "InternalError".into(),
         message: format!(

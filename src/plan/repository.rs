@@ -181,20 +181,22 @@ mod tests {
     use crate::model::status::{NamedTagEventList, StreamStatus};
 
     fn stream(repository: &str, spec_tags: &[&str], status_tags: &[&str]) -> Stream {
-        let mut spec = StreamSpec::default();
-        spec.docker_image_repository = repository.into();
-        spec.tags = spec_tags
-            .iter()
-            .map(|t| SpecTag {
-                name: (*t).into(),
-                from: Some(FromRef {
-                    kind: "DockerImage".into(),
-                    name: format!("quay.io/x/y:{t}"),
-                    ..FromRef::default()
-                }),
-                ..SpecTag::default()
-            })
-            .collect();
+        let spec = StreamSpec {
+            docker_image_repository: repository.into(),
+            tags: spec_tags
+                .iter()
+                .map(|t| SpecTag {
+                    name: (*t).into(),
+                    from: Some(FromRef {
+                        kind: "DockerImage".into(),
+                        name: format!("quay.io/x/y:{t}"),
+                        ..FromRef::default()
+                    }),
+                    ..SpecTag::default()
+                })
+                .collect(),
+            ..StreamSpec::default()
+        };
         let status = (!status_tags.is_empty()).then(|| StreamStatus {
             tags: status_tags
                 .iter()

@@ -17,6 +17,7 @@ mod inspect;
 mod manifest;
 pub mod mirror_config;
 mod mirrors;
+mod once;
 mod quota;
 mod resolver;
 mod retry;

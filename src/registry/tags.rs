@@ -14,12 +14,13 @@
 //! Where a mirror rule for tags says `NeverContactSource`, the source is not contacted for its list
 //! either: the listing fails, nothing recorded (a cluster kept from the source fails it too).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 use super::client::Counter;
 use super::error::{LookupError, from_error_body};
 use super::mirrors::places;
+use super::once::once_each;
 use super::resolver::{Inner, Resolver};
 use super::{Outcome, Reason};
 use crate::sanitize;
@@ -67,40 +68,18 @@ impl Resolver {
     /// the first copy); repositories are listed in parallel under the same limits as lookups, pages
     /// of one repository in order (each page names the next). Answers come back in the same order.
     pub async fn list_all(&self, listings: Vec<Listing>) -> Vec<ListingResult> {
-        let mut first_of: HashMap<&Listing, usize> = HashMap::new();
-        let mut tasks = Vec::new();
-        let slots: Vec<usize> = listings
-            .iter()
-            .map(|listing| {
-                *first_of.entry(listing).or_insert_with(|| {
-                    let inner = self.inner.clone();
-                    let listing = listing.clone();
-                    tasks.push(tokio::spawn(async move { list(&inner, &listing).await }));
-                    tasks.len() - 1
-                })
-            })
-            .collect();
-        let mut answers = Vec::with_capacity(tasks.len());
-        for task in tasks {
-            answers.push(task.await.unwrap_or_else(|err| ListingResult {
-                listed: Listed::Inconclusive {
-                    cause: format!("tag listing aborted: {err}"),
-                    fix: "an internal task failed; run again".into(),
-                },
-                requests: 0,
-            }));
-        }
-        let mut seen = vec![false; answers.len()];
-        slots
-            .into_iter()
-            .map(|slot| {
-                let mut answer = answers[slot].clone();
-                if std::mem::replace(&mut seen[slot], true) {
-                    answer.requests = 0;
-                }
-                answer
-            })
-            .collect()
+        let work = |listing: Listing| {
+            let inner = self.inner.clone();
+            async move { list(&inner, &listing).await }
+        };
+        let aborted = |why: String| ListingResult {
+            listed: Listed::Inconclusive {
+                cause: format!("tag listing aborted: {why}"),
+                fix: "an internal task failed; run again".into(),
+            },
+            requests: 0,
+        };
+        once_each(&listings, work, aborted, |answer| answer.requests = 0).await
     }
 }
 
