@@ -38,8 +38,6 @@ pub struct RepositoryOutcome {
     /// Every tag listed, or why there is no list (nothing is written for the repository then, as
     /// the importer records a listing failure only on the ImageStreamImport).
     pub listed: TagList,
-    /// Tags imported: the first N in the importer's order, less those a spec tag names.
-    pub imported: usize,
     /// Requests the listing took (its tags' lookups are counted on each tag).
     pub requests: u32,
 }
@@ -234,8 +232,8 @@ pub struct Options {
 }
 
 /// Runs the pipeline. `resolve` answers each planned lookup (in order) with an import result and
-/// the number of requests it took.
-/// Repository imports are not listed (as offline); see [`run_listing`].
+/// the number of requests it took. Repository imports are not listed (as offline); see
+/// [`run_listing`].
 pub fn run(
     repo: &Repo,
     options: &Options,
@@ -295,16 +293,11 @@ fn add_repository_tags(
         .iter()
         .zip(listed)
         .map(|(repository, (listed, requests))| {
-            let before = plan.tags.len();
             if let Ok(tags) = &listed {
                 let chosen = plan::chosen(tags.clone(), options.max_repository_tags);
                 plan.add_repository_tags(streams, repository, &chosen, options);
             }
-            RepositoryOutcome {
-                listed,
-                imported: plan.tags.len() - before,
-                requests,
-            }
+            RepositoryOutcome { listed, requests }
         })
         .collect()
 }
