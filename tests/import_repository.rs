@@ -448,3 +448,34 @@ fn a_source_that_mirror_rules_keep_out_of_reach_is_not_listed() {
     );
     assert_eq!(summary(&doc, "requests"), 0);
 }
+
+#[test]
+fn streams_naming_the_same_repository_share_one_listing_and_one_lookup_per_tag() {
+    let registry = TestRegistry::plain();
+    let pushed = push_tags(&registry, "library/tool", &strings(&["1.0", "latest"]));
+    let pushes = registry.requests().len();
+    // Two streams, `app` and `tool`, import the same repository.
+    let repository = format!("{}/library/tool", registry.addr);
+    let ws = Workspace::new(&stream_text(&repository, ""));
+    let other = stream_text(&repository, "").replace("name: app", "name: tool");
+    std::fs::write(ws.file.with_file_name("tool.yaml"), other).expect("second stream");
+    let (run, doc) = ws.import_json(&["--write"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let mut log = registry.requests().split_off(pushes);
+    log.sort();
+    assert_eq!(
+        log,
+        [
+            "GET /v2/ 200",
+            "GET /v2/library/tool/tags/list?n=1000 200",
+            "HEAD /v2/library/tool/manifests/1.0 200",
+            "HEAD /v2/library/tool/manifests/latest 200",
+        ]
+    );
+    assert_eq!(
+        summary(&doc, "updated"),
+        4,
+        "two tags in each of two streams"
+    );
+    assert_eq!(recorded(&ws.status()), pushed);
+}

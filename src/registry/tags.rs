@@ -32,8 +32,9 @@ pub const MAX_PAGES: usize = 200;
 /// Most bytes of tag-list bodies read for one repository, all pages together.
 pub const MAX_LIST_BYTES: usize = 16 << 20;
 
-/// One repository whose tags to list.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// One repository whose tags to list. Equal when they list the same tags the same way, however
+/// the repository is spelt (`display`): each is listed once.
+#[derive(Clone, Debug)]
 pub struct Listing {
     /// `host[:port]` to contact; Docker Hub already mapped to `registry-1.docker.io`.
     pub registry: String,
@@ -43,6 +44,26 @@ pub struct Listing {
     pub insecure: bool,
     /// The repository as OpenShift names it in messages.
     pub display: String,
+}
+
+impl Listing {
+    fn key(&self) -> (&str, &str, bool) {
+        (&self.registry, &self.repository, self.insecure)
+    }
+}
+
+impl PartialEq for Listing {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Listing {}
+
+impl std::hash::Hash for Listing {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
 }
 
 /// What a listing came to.
