@@ -479,3 +479,28 @@ fn streams_naming_the_same_repository_share_one_listing_and_one_lookup_per_tag()
     );
     assert_eq!(recorded(&ws.status()), pushed);
 }
+
+#[test]
+fn an_unknown_repository_is_reported_in_the_importers_words_and_nothing_is_written() {
+    let registry = TestRegistry::plain();
+    let repository = format!("{}/team/missing", registry.addr);
+    let text = stream_text(
+        &repository,
+        &format!("status:\n  dockerImageRepository: {repository}\n"),
+    );
+    let ws = Workspace::new(&text);
+    let (run, doc) = ws.import_json(&["--write"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(
+        ws.text(),
+        text,
+        "the importer records a listing failure on no tag"
+    );
+    let message = doc["imports"][0]["message"].as_str().expect("message");
+    assert_eq!(
+        message,
+        format!(
+            "listing the repository's tags: NotFound: dockerimage.image.openshift.io \"{repository}\" not found"
+        )
+    );
+}

@@ -106,58 +106,56 @@ impl Resolver {
 
 async fn list(inner: &Arc<Inner>, listing: &Listing) -> ListingResult {
     let count = Counter::default();
-    let insecure = listing.insecure || inner.insecure_registries.contains(&listing.registry);
-    let registry = inner.registry(&listing.registry, insecure);
-    let kept_from_source = places(
-        &inner.mirrors,
-        &listing.registry,
-        &listing.repository,
-        false,
-    )
-    .iter()
-    .all(|place| place.mirror);
-    let result = match registry.quota.exhausted(registry.host()) {
-        _ if kept_from_source => Err(LookupError::inconclusive(
-            format!(
-                "the tags of {}/{} are listed at the source only, as the importer lists them, and a mirror rule says NeverContactSource",
-                listing.registry, listing.repository
-            ),
-            "list the tags you use in spec.tags (their manifests are looked up through the mirrors)",
-        )),
-        Some(why) => Err(LookupError::inconclusive(
-            why,
-            "wait for the quota to reset, or log in to the registry to raise it",
-        )),
-        None => {
-            let _registry_permit = registry.permits.acquire().await.ok();
-            let _global_permit = inner.jobs.acquire().await.ok();
-            let mut pages = Pages::new(&listing.registry, &listing.repository);
-            loop {
-                let path = pages.path();
-                let reply = match registry
-                    .get(&inner.http, &listing.repository, &path, &count)
-                    .await
-                {
-                    Ok(reply) => reply,
-                    Err(err) => break Err(err),
-                };
-                if reply.status != 200 {
-                    break Err(from_error_body(reply.status, &reply.body));
-                }
-                match pages.read(&reply.body, reply.header("link")) {
-                    Ok(true) => {}
-                    Ok(false) => break Ok(pages.finish()),
-                    Err(err) => break Err(err),
-                }
-            }
-        }
-    };
+    let result = list_pages(inner, listing, &count).await;
     ListingResult {
         listed: match result {
             Ok(tags) => Listed::Tags(tags),
             Err(err) => listing_failure(err, &listing.display),
         },
         requests: count.get(),
+    }
+}
+
+/// Every page of the listing, in order, each page naming the next.
+async fn list_pages(
+    inner: &Arc<Inner>,
+    listing: &Listing,
+    count: &Counter,
+) -> Result<Vec<String>, LookupError> {
+    let (host, repository) = (&listing.registry, &listing.repository);
+    if places(&inner.mirrors, host, repository, false)
+        .iter()
+        .all(|place| place.mirror)
+    {
+        return Err(LookupError::inconclusive(
+            format!(
+                "the tags of {host}/{repository} are listed at the source only, as the importer lists them, and a mirror rule says NeverContactSource"
+            ),
+            "list the tags you use in spec.tags (their manifests are looked up through the mirrors)",
+        ));
+    }
+    let insecure = listing.insecure || inner.insecure_registries.contains(host);
+    let registry = inner.registry(host, insecure);
+    if let Some(why) = registry.quota.exhausted(registry.host()) {
+        return Err(LookupError::inconclusive(
+            why,
+            "wait for the quota to reset, or log in to the registry to raise it",
+        ));
+    }
+    // Registry permit first, as for lookups: waiting for a busy registry holds no global slot.
+    let _registry_permit = registry.permits.acquire().await.ok();
+    let _global_permit = inner.jobs.acquire().await.ok();
+    let mut pages = Pages::new(host, repository);
+    loop {
+        let reply = registry
+            .get(&inner.http, repository, &pages.path(), count)
+            .await?;
+        if reply.status != 200 {
+            return Err(from_error_body(reply.status, &reply.body));
+        }
+        if !pages.read(&reply.body, reply.header("link"))? {
+            return Ok(pages.finish());
+        }
     }
 }
 
