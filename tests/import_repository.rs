@@ -382,6 +382,45 @@ fn a_paginated_tag_list_is_followed_through_its_link_header() {
 }
 
 #[test]
+fn a_registry_that_refuses_the_page_size_is_asked_as_the_importer_asks() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let server = {
+        let log = log.clone();
+        ThreadServer::start(move |r: &Request| match r.path.as_str() {
+            "/v2/" => Action::status(200),
+            "/v2/team/app/tags/list?n=1000" => {
+                log.lock().expect("log").push(r.path.clone());
+                Action::json(
+                    400,
+                    r#"{"errors":[{"code":"PAGINATION_NUMBER_INVALID","message":"invalid number of results requested","detail":{"n":1000}}]}"#,
+                )
+            }
+            "/v2/team/app/tags/list" => {
+                log.lock().expect("log").push(r.path.clone());
+                Action::json(200, r#"{"name":"team/app","tags":["1.0"]}"#)
+            }
+            _ => Action::manifest(
+                "application/vnd.docker.distribution.manifest.v2+json",
+                MANIFEST,
+                Some(&sha256(MANIFEST)),
+            ),
+        })
+    };
+    let repository = format!("{}/team/app", server.addr);
+    let ws = Workspace::new(&stream_text(&repository, ""));
+    let run = ws.import(&["--write"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(
+        recorded(&ws.status()),
+        [("1.0".to_owned(), sha256(MANIFEST))]
+    );
+    assert_eq!(
+        *log.lock().expect("log"),
+        ["/v2/team/app/tags/list?n=1000", "/v2/team/app/tags/list"]
+    );
+}
+
+#[test]
 fn a_link_that_leaves_the_registry_or_loops_fails_the_listing_and_writes_nothing() {
     let contacted = Arc::new(AtomicUsize::new(0));
     let elsewhere = {

@@ -151,7 +151,12 @@ async fn list_pages(
             .get(&inner.http, repository, &pages.path(), count)
             .await?;
         if reply.status != 200 {
-            return Err(from_error_body(reply.status, &reply.body));
+            let err = from_error_body(reply.status, &reply.body);
+            let refused_n = matches!(&err, LookupError::Registry(text) if text.starts_with("pagination number invalid"));
+            if refused_n && pages.without_page_size() {
+                continue;
+            }
+            return Err(err);
         }
         if !pages.read(&reply.body, reply.header("link"))? {
             return Ok(pages.finish());
@@ -207,7 +212,22 @@ impl Pages {
 
     /// `<name>/tags/list?<query>` of the next page, below `/v2/`.
     pub fn path(&self) -> String {
-        format!("{}/tags/list?{}", self.repository, self.query)
+        if self.query.is_empty() {
+            format!("{}/tags/list", self.repository)
+        } else {
+            format!("{}/tags/list?{}", self.repository, self.query)
+        }
+    }
+
+    /// Asks for the first page again without `n`, as the importer asks, when the registry refused
+    /// our page size (distribution answers PAGINATION_NUMBER_INVALID for an `n` over its configured
+    /// `maxtags`); `false` once a page was read or `n` already dropped.
+    pub fn without_page_size(&mut self) -> bool {
+        if self.pages > 0 || self.query.is_empty() {
+            return false;
+        }
+        self.query.clear();
+        true
     }
 
     /// Reads one page; `Ok(true)` when another page follows.
@@ -451,6 +471,9 @@ mod tests {
         assert!(err.short().contains("already read"), "{err:?}");
 
         let mut pages = Pages::new(HOST, REPO);
+        assert!(pages.without_page_size());
+        assert_eq!(pages.path(), "team/app/tags/list");
+        assert!(!pages.without_page_size(), "once");
         assert_eq!(
             pages.read(br#"{"tags":["b","latest",""]}"#, None),
             Ok(false)
