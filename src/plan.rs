@@ -255,7 +255,7 @@ fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
             .any(|s| s.matches(&stream.spec, &tag.name));
         return named.then_some(Why::Requested);
     }
-    default_why(stream, tag).or(match options.selection {
+    default_why(stream, tag, options.default_mode).or(match options.selection {
         Selection::Default => None,
         Selection::Scheduled => scheduled(stream, tag, options).then_some(Why::Scheduled),
         Selection::All => Some(Why::All),
@@ -263,12 +263,11 @@ fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
 }
 
 /// The Git rule (module comment).
-fn default_why(stream: &Stream, tag: &SpecTag) -> Option<Why> {
-    let status = stream.status_tag(&tag.name);
-    if status.is_none() {
+fn default_why(stream: &Stream, tag: &SpecTag, default_mode: ImportMode) -> Option<Why> {
+    if stream.status_tag(&tag.name).is_none() {
         return Some(Why::NoStatus);
     }
-    if consistency(tag, status).is_some() || edited_since_base(stream, tag) {
+    if consistency(stream, tag, default_mode).is_some() || edited_since_base(stream, tag) {
         return Some(Why::SpecChanged);
     }
     newer(stream, tag)

@@ -173,11 +173,24 @@ fn stale_status_stands_in_for_a_generation_bump() {
         "another repository"
     );
     let pinned = checked(imported(docker("t", &format!("r:t@{}", digest('b'))), 2));
+    let preserve = PlanOptions {
+        default_mode: ImportMode::PreserveOriginal,
+        ..PlanOptions::default()
+    };
     assert_eq!(
-        why_one(pinned, &d),
+        why_one(pinned.clone(), &preserve),
         Some(Why::SpecChanged),
         "another pinned digest"
     );
+    // Legacy: the status may be the child of a pinned list (a pinned digest is not looked up on
+    // every run), unless the Git base shows the pin moved while the status stayed.
+    assert_eq!(why_one(pinned.clone(), &d), None, "a pinned list's child");
+    let mut bumped = pinned;
+    bumped.base = Some(Box::new(checked(imported(
+        docker("t", &format!("r:t@{}", digest('c'))),
+        2,
+    ))));
+    assert_eq!(why_one(bumped, &d), Some(Why::SpecChanged), "a moved pin");
     let same = checked(imported(docker("t", &format!("r:t@{}", digest('a'))), 2));
     assert_eq!(why_one(same, &d), None, "pin matches status");
 }
@@ -375,6 +388,7 @@ fn equal_lookups_are_made_once_and_answers_go_back_to_every_tag() {
     let answers: Vec<TagImport> = (0..4)
         .map(|i| TagImport::Found {
             image: digest(char::from(b'0' + i)),
+            manifest: digest(char::from(b'0' + i)),
         })
         .collect();
     let results = p.results(&answers);
@@ -398,7 +412,11 @@ fn duplicate_spec_tags_last_one_wins() {
 // --- the offline check -----------------------------------------------------------------------
 
 fn problems(streams: &[Stream]) -> Vec<(String, Problem)> {
-    check_offline(streams)
+    problems_in(streams, ImportMode::PreserveOriginal)
+}
+
+fn problems_in(streams: &[Stream], default_mode: ImportMode) -> Vec<(String, Problem)> {
+    check_offline(streams, default_mode)
         .into_iter()
         .map(|f| (f.tag, f.problem))
         .collect()
@@ -448,6 +466,39 @@ fn offline_check_table() {
             }
         )]
     );
+    // Legacy mode records the child of a pinned list, which offline cannot tell from another image;
+    // the Git base disproves it when the pin moved from another digest and the status stayed.
+    let pinned = |d: char| docker("t", &format!("r:t@{}", digest(d)));
+    assert!(problems_in(&[imported(pinned('b'), 2)], ImportMode::Legacy).is_empty());
+    let mut moved = imported(pinned('b'), 2);
+    moved.base = Some(Box::new(imported(pinned('c'), 2)));
+    assert_eq!(
+        problems_in(&[moved.clone()], ImportMode::Legacy),
+        [(
+            "t".into(),
+            Problem::OtherDigest {
+                pinned: digest('b'),
+                status: a.clone()
+            }
+        )]
+    );
+    // The same pin at the base, or a pin added to the tag: the status is an import of it.
+    let mut kept = imported(pinned('b'), 2);
+    kept.base = Some(Box::new(imported(docker("t", "r:t"), 2)));
+    assert!(problems_in(&[kept], ImportMode::Legacy).is_empty());
+    // Imported since the pin moved: the status entry differs from the base's.
+    let mut refreshed = moved.clone();
+    refreshed
+        .base
+        .as_mut()
+        .unwrap()
+        .status
+        .as_mut()
+        .unwrap()
+        .tags[0]
+        .items[0]
+        .image = digest('d');
+    assert!(problems_in(&[refreshed], ImportMode::Legacy).is_empty());
     // Not importable: never a finding.
     let quiet = stream(
         "ns",
@@ -474,7 +525,10 @@ fn offline_check_accepts_a_recorded_failure_and_names_the_tag() {
         problems(&[s]).is_empty(),
         "a failed import keeps the items of its earlier source"
     );
-    let f = check_offline(&[stream("team", "app", vec![docker("v1", "r:1")])]);
+    let f = check_offline(
+        &[stream("team", "app", vec![docker("v1", "r:1")])],
+        ImportMode::Legacy,
+    );
     assert_eq!(f[0].stream, 0);
     assert!(f[0].message.contains("team/app:v1"), "{}", f[0].message);
 }

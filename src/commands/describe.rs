@@ -87,7 +87,7 @@ fn inspect(
     let planned = describe::remote_lookup(stream, tag, cluster.import_mode)?;
     let lookup = to_registry(&planned).map_err(|failure| match failure {
         TagImport::Failed { message, .. } => message,
-        TagImport::Found { image } => image,
+        TagImport::Found { image, .. } => image,
         TagImport::Inconclusive { cause, fix } => format!("{cause} ({fix})"),
         TagImport::Skipped { why } => why,
     })?;

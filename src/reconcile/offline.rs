@@ -2,8 +2,7 @@
 //! every importable tag's status up to date with its spec?
 
 use crate::model::reference;
-use crate::model::spec::SpecTag;
-use crate::model::status::NamedTagEventList;
+use crate::model::spec::{ImportMode, SpecTag};
 use crate::plan::{Stream, importable};
 
 use super::generation::{observed_generation, tag_generation};
@@ -36,8 +35,9 @@ pub struct Finding {
 }
 
 /// Checks every importable tag of every stream: it has status for its current spec generation, and
-/// that status matches `from.name` (same repository; the pinned digest, if any).
-pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
+/// that status matches `from.name` (same repository; the pinned digest, if any, or in Legacy mode
+/// the child of a pinned list). `default_mode` is the cluster's, for tags that set none.
+pub fn check_offline(streams: &[Stream], default_mode: ImportMode) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (i, stream) in streams.iter().enumerate() {
         for tag in stream.spec_tags().filter(|t| importable(t)) {
@@ -49,7 +49,7 @@ pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
             } else if spec > observed {
                 Some(Problem::Outdated { spec, observed })
             } else {
-                consistency(tag, status)
+                consistency(stream, tag, default_mode)
             };
             if let Some(problem) = problem {
                 let message = message(stream, tag, &problem);
@@ -68,9 +68,13 @@ pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
 /// Whether the status still describes `from.name`. After a failed import the items are those of an
 /// earlier source (the server keeps them), so only the failure's message can say which reference it
 /// was about: every importer message names it (reference §7).
-pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> Option<Problem> {
+pub(crate) fn consistency(
+    stream: &Stream,
+    tag: &SpecTag,
+    default_mode: ImportMode,
+) -> Option<Problem> {
     let from = tag.from.as_ref()?;
-    let list = status?;
+    let list = stream.status_tag(&tag.name)?;
     if let Some(failure) = list.conditions.first() {
         // The importer names the reference as resolve::to_registry's `display` does.
         let normalized = reference::parse(&from.name)
@@ -93,12 +97,46 @@ pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> 
         });
     }
     match pullspec::digest(&from.name) {
-        Some(pinned) if pinned != current.image => Some(Problem::OtherDigest {
-            pinned: pinned.to_owned(),
-            status: current.image.clone(),
-        }),
+        Some(pinned)
+            if pinned != current.image
+                && !(ImportMode::of(tag, default_mode) == ImportMode::Legacy
+                    && may_record_a_child(stream, tag, pinned)) =>
+        {
+            Some(Problem::OtherDigest {
+                pinned: pinned.to_owned(),
+                status: current.image.clone(),
+            })
+        }
         _ => None,
     }
+}
+
+/// Whether a Legacy status whose image is not the digest `pinned` in `from.name` may be the import
+/// of that digest. When it names a manifest list, the importer records the child it chooses, even
+/// for a digest (openshift-apiserver importer.go `importRepositoryFromDocker` → `importManifest` →
+/// `manifestFromManifestList`), and the pull spec `repo@CHILD` (`importImages`): nothing in the
+/// ImageStream, spec or status, names the list again, and without a registry nothing tells a list
+/// from an image or a child from another image. So the relation cannot be proven here; what can be
+/// seen is the Git base revision (`baseline`), and it disproves it in the one way a wrong digest
+/// usually gets there: the pin was moved from another digest (by hand, or by a dependency bot)
+/// while the status entry stayed as it was, i.e. nothing was imported since. Anything else is the
+/// status an import wrote (or a status committed, and checked, before): a pin added to a tag
+/// (`--pin`), a first import, a file unchanged since the base. In PreserveOriginal mode the list
+/// itself is recorded, so a differing image is always stale (the caller's test).
+fn may_record_a_child(stream: &Stream, tag: &SpecTag, pinned: &str) -> bool {
+    let Some(base) = stream.base.as_deref() else {
+        return true;
+    };
+    let Some(old) = base.spec_tags().find(|t| t.name == tag.name) else {
+        return true;
+    };
+    let moved = old
+        .from
+        .as_ref()
+        .and_then(|f| pullspec::digest(&f.name))
+        .is_some_and(|before| before != pinned);
+    let untouched = base.status_tag(&tag.name) == stream.status_tag(&tag.name);
+    !(moved && untouched)
 }
 
 fn message(stream: &Stream, tag: &SpecTag, problem: &Problem) -> String {
