@@ -264,10 +264,13 @@ fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
 
 /// The Git rule (module comment).
 fn default_why(stream: &Stream, tag: &SpecTag, default_mode: ImportMode) -> Option<Why> {
-    if stream.status_tag(&tag.name).is_none() {
+    let status = stream.status_tag(&tag.name);
+    if status.is_none() {
         return Some(Why::NoStatus);
     }
-    if consistency(stream, tag, default_mode).is_some() || edited_since_base(stream, tag) {
+    // A pin moved since the base while its status stayed is caught by the second test only: in
+    // Legacy mode the status of a pinned list is its child, which `consistency` cannot tell apart.
+    if consistency(tag, status, default_mode).is_some() || edited_since_base(stream, tag) {
         return Some(Why::SpecChanged);
     }
     newer(stream, tag)

@@ -3,6 +3,7 @@
 
 use crate::model::reference;
 use crate::model::spec::{ImportMode, SpecTag};
+use crate::model::status::NamedTagEventList;
 use crate::plan::{Stream, importable};
 
 use super::generation::{observed_generation, tag_generation};
@@ -35,8 +36,9 @@ pub struct Finding {
 }
 
 /// Checks every importable tag of every stream: it has status for its current spec generation, and
-/// that status matches `from.name` (same repository; the pinned digest, if any, or in Legacy mode
-/// the child of a pinned list). `default_mode` is the cluster's, for tags that set none.
+/// that status matches `from.name` (same repository; the pinned digest, if any, which in Legacy
+/// mode may be a list whose child is recorded). `default_mode` is the cluster's, for tags that set
+/// none.
 pub fn check_offline(streams: &[Stream], default_mode: ImportMode) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (i, stream) in streams.iter().enumerate() {
@@ -49,7 +51,7 @@ pub fn check_offline(streams: &[Stream], default_mode: ImportMode) -> Vec<Findin
             } else if spec > observed {
                 Some(Problem::Outdated { spec, observed })
             } else {
-                consistency(stream, tag, default_mode)
+                consistency(tag, status, default_mode)
             };
             if let Some(problem) = problem {
                 let message = message(stream, tag, &problem);
@@ -69,12 +71,12 @@ pub fn check_offline(streams: &[Stream], default_mode: ImportMode) -> Vec<Findin
 /// earlier source (the server keeps them), so only the failure's message can say which reference it
 /// was about: every importer message names it (reference §7).
 pub(crate) fn consistency(
-    stream: &Stream,
     tag: &SpecTag,
+    status: Option<&NamedTagEventList>,
     default_mode: ImportMode,
 ) -> Option<Problem> {
     let from = tag.from.as_ref()?;
-    let list = stream.status_tag(&tag.name)?;
+    let list = status?;
     if let Some(failure) = list.conditions.first() {
         // The importer names the reference as resolve::to_registry's `display` does.
         let normalized = reference::parse(&from.name)
@@ -96,11 +98,20 @@ pub(crate) fn consistency(
             status: current.docker_image_reference.clone(),
         });
     }
+    // A Legacy import of a list records the child the importer chooses, even for a pinned digest
+    // (openshift-apiserver importer.go `importRepositoryFromDocker` → `importManifest` →
+    // `manifestFromManifestList`), with the pull spec `repo@CHILD` (`importImages`). Nothing in the
+    // ImageStream names the list again, and without a registry nothing tells a list from an image or
+    // its child from another image, so in Legacy mode a differing image is taken as that child: the
+    // check cannot prove it, and refusing it would fail every pinned list forever. The Git base is
+    // no help here: a pin moved to another list whose chosen child is the same leaves the status as
+    // it was, which would fail the hook forever too; the online planner looks up a pin moved since
+    // the base while its status stayed (`plan::edited_since_base`). PreserveOriginal records the
+    // list itself, so there a differing image is stale.
     match pullspec::digest(&from.name) {
         Some(pinned)
             if pinned != current.image
-                && !(ImportMode::of(tag, default_mode) == ImportMode::Legacy
-                    && may_record_a_child(stream, tag, pinned)) =>
+                && ImportMode::of(tag, default_mode) == ImportMode::PreserveOriginal =>
         {
             Some(Problem::OtherDigest {
                 pinned: pinned.to_owned(),
@@ -109,34 +120,6 @@ pub(crate) fn consistency(
         }
         _ => None,
     }
-}
-
-/// Whether a Legacy status whose image is not the digest `pinned` in `from.name` may be the import
-/// of that digest. When it names a manifest list, the importer records the child it chooses, even
-/// for a digest (openshift-apiserver importer.go `importRepositoryFromDocker` → `importManifest` →
-/// `manifestFromManifestList`), and the pull spec `repo@CHILD` (`importImages`): nothing in the
-/// ImageStream, spec or status, names the list again, and without a registry nothing tells a list
-/// from an image or a child from another image. So the relation cannot be proven here; what can be
-/// seen is the Git base revision (`baseline`), and it disproves it in the one way a wrong digest
-/// usually gets there: the pin was moved from another digest (by hand, or by a dependency bot)
-/// while the status entry stayed as it was, i.e. nothing was imported since. Anything else is the
-/// status an import wrote (or a status committed, and checked, before): a pin added to a tag
-/// (`--pin`), a first import, a file unchanged since the base. In PreserveOriginal mode the list
-/// itself is recorded, so a differing image is always stale (the caller's test).
-fn may_record_a_child(stream: &Stream, tag: &SpecTag, pinned: &str) -> bool {
-    let Some(base) = stream.base.as_deref() else {
-        return true;
-    };
-    let Some(old) = base.spec_tags().find(|t| t.name == tag.name) else {
-        return true;
-    };
-    let moved = old
-        .from
-        .as_ref()
-        .and_then(|f| pullspec::digest(&f.name))
-        .is_some_and(|before| before != pinned);
-    let untouched = base.status_tag(&tag.name) == stream.status_tag(&tag.name);
-    !(moved && untouched)
 }
 
 fn message(stream: &Stream, tag: &SpecTag, problem: &Problem) -> String {
