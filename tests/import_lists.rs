@@ -57,6 +57,13 @@ impl Setup {
         block_on(self.pusher(seed).push(repo, tag, Kind::DockerList))
     }
 
+    /// Pushes `team/NAME:1` as a list; returns it and `from.name`s naming it by tag and by digest.
+    fn push_named(&self, name: &str, seed: &str) -> (Pushed, String, String) {
+        let list = self.push(&format!("team/{name}"), "1", seed);
+        let by_digest = from_name(name, &format!("@{}", list.digest));
+        (list, from_name(name, ":1"), by_digest)
+    }
+
     fn write(&self, tags: &[Tag<'_>]) {
         let mut text = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: tools\n  namespace: ci\nspec:\n  tags:\n".to_owned();
         for (name, from, mode, arch) in tags {
@@ -155,8 +162,7 @@ fn from_name(repo: &str, reference: &str) -> String {
 #[test]
 fn a_lone_prefer_arch_chooses_the_arm64_child() {
     let setup = Setup::new(Options::default());
-    let list = setup.push("team/multi", "1", "arch");
-    let from = from_name("multi", ":1");
+    let (list, from, _) = setup.push_named("multi", "arch");
     setup.write(&[
         ("plain", &from, "Legacy", None),
         ("arm", &from, "Legacy", Some("arm64")),
@@ -178,8 +184,7 @@ fn a_lone_prefer_arch_chooses_the_arm64_child() {
 #[test]
 fn a_pinned_list_passes_the_offline_check_and_is_not_looked_up_again() {
     let setup = Setup::new(Options::default());
-    let list = setup.push("team/multi", "1", "pinned");
-    let pinned = from_name("multi", &format!("@{}", list.digest));
+    let (list, _, pinned) = setup.push_named("multi", "pinned");
     setup.write(&[("app", &pinned, "Legacy", None)]);
     setup.git(&["init", "-q"]);
     setup.git(&["add", "-A"]);
@@ -247,9 +252,7 @@ fn a_pinned_list_passes_the_offline_check_and_is_not_looked_up_again() {
 #[test]
 fn pin_keeps_a_list_a_list_and_never_rewrites_a_pinned_digest() {
     let setup = Setup::new(Options::default());
-    let list = setup.push("team/multi", "1", "pin");
-    let tagged = from_name("multi", ":1");
-    let pinned = from_name("multi", &format!("@{}", list.digest));
+    let (list, tagged, pinned) = setup.push_named("multi", "pin");
     setup.write(&[
         ("legacy", &tagged, "Legacy", None),
         ("whole", &tagged, "PreserveOriginal", None),
@@ -291,10 +294,9 @@ fn preserve_original_fails_a_list_whose_child_is_gone() {
         delete: true,
         ..Options::default()
     });
-    let list = setup.push("team/broken", "1", "broken");
+    let (list, from, _) = setup.push_named("broken", "broken");
     let gone = list.child("arm64").to_owned();
     block_on(setup.pusher("broken").delete_manifest("team/broken", &gone));
-    let from = from_name("broken", ":1");
     setup.write(&[
         ("whole", &from, "PreserveOriginal", None),
         ("legacy", &from, "Legacy", None),
@@ -337,9 +339,7 @@ fn preserve_original_fails_a_list_whose_child_is_gone() {
 #[test]
 fn children_shared_by_lists_are_checked_once() {
     let setup = Setup::new(Options::default());
-    let list = setup.push("team/shared", "1", "shared");
-    let by_tag = from_name("shared", ":1");
-    let by_digest = from_name("shared", &format!("@{}", list.digest));
+    let (list, by_tag, by_digest) = setup.push_named("shared", "shared");
     setup.write(&[
         ("tag", &by_tag, "PreserveOriginal", None),
         ("digest", &by_digest, "PreserveOriginal", None),
