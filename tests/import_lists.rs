@@ -334,6 +334,20 @@ fn preserve_original_fails_a_list_whose_child_is_gone() {
         "{served:?}"
     );
     assert_requests_match(&lines, &served);
+
+    // The recorded failure names the child, not from.name: it is still this tag's, so the hook
+    // passes and the Git rule does not look it up again.
+    let offline = setup.import(&["--check", "--offline"]);
+    assert_eq!(
+        offline.code,
+        Some(0),
+        "{}{}",
+        offline.stdout,
+        offline.stderr
+    );
+    let before = setup.registry.requests().len();
+    assert_eq!(total_requests(&setup.import_json(&["--check"], 0)), 0);
+    assert_eq!(setup.served_since(before), Vec::<String>::new());
 }
 
 #[test]

@@ -495,6 +495,25 @@ fn offline_check_accepts_a_recorded_failure_and_names_the_tag() {
         problems(&[s]).is_empty(),
         "a failed import keeps the items of its earlier source"
     );
+    // PreserveOriginal: a missing child of the list, named with the list's repository.
+    let mut child = imported(docker("t", "quay.io/r:t"), 2);
+    child.status.as_mut().unwrap().tags[0]
+        .conditions
+        .push(failed(
+            "NotFound",
+            &format!(
+                "dockerimage.image.openshift.io \"quay.io/r@{}\" not found",
+                digest('c')
+            ),
+            2,
+            T0,
+        ));
+    assert!(problems_in(&[child.clone()], ImportMode::PreserveOriginal).is_empty());
+    assert_eq!(
+        problems_in(&[child], ImportMode::Legacy).len(),
+        1,
+        "Legacy imports check no child"
+    );
     let f = check_offline(
         &[stream("team", "app", vec![docker("v1", "r:1")])],
         ImportMode::Legacy,

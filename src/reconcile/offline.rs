@@ -87,6 +87,17 @@ pub(crate) fn consistency(
             failure.message.contains(&format!("\"{name}\""))
                 || failure.message.contains(&format!(" {name}: "))
         });
+        // A PreserveOriginal import also fails on a child of its list, named `REPO@sha256:CHILD`
+        // with the list's repository (registry::children): that failure is about this tag too.
+        let child = normalized
+            .as_deref()
+            .filter(|_| ImportMode::of(tag, default_mode) == ImportMode::PreserveOriginal)
+            .map(|name| format!("{}@sha256:", pullspec::repository(name)));
+        let about_a_child = child.is_some_and(|prefix| {
+            failure.message.contains(&format!("\"{prefix}"))
+                || failure.message.contains(&format!(" {prefix}"))
+        });
+        let about_this = about_this || about_a_child;
         return (!about_this).then(|| Problem::OtherFailure {
             message: failure.message.clone(),
         });
