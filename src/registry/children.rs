@@ -13,7 +13,7 @@
 //! under the engine's limits; a child's requests are counted on the first lookup, in the order the
 //! lookups were given, that names it, so a report's counts never depend on timing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::OnceCell;
@@ -37,7 +37,7 @@ impl Children {
     /// Checks `children` (digests, in list order) of the list `lookup` found, and turns `result` into
     /// the first failing child's failure, if any.
     pub(super) async fn check(
-        self: &Arc<Self>,
+        &self,
         inner: &Arc<Inner>,
         lookup: &Lookup,
         mut result: LookupResult,
@@ -94,7 +94,7 @@ impl Children {
     /// Adds each child's requests to the first answer (in `answers` order) that checked it.
     pub(super) fn charge(&self, answers: &mut [Checked]) {
         let checks = self.checks.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut charged: std::collections::HashSet<&Lookup> = Default::default();
+        let mut charged: HashSet<&Lookup> = HashSet::new();
         for answer in answers {
             for child in &answer.children {
                 if charged.insert(child)

@@ -207,12 +207,15 @@ pub fn list_children(body: &[u8]) -> Result<Vec<String>, String> {
         .map_err(|err| format!("unable to parse manifest list: {err}"))?;
     list.manifests
         .into_iter()
-        .map(|entry| match is_sha256_digest(&entry.digest) {
-            true => Ok(entry.digest),
-            false => Err(format!(
-                "invalid digest in manifest list: {:?}",
-                entry.digest
-            )),
+        .map(|entry| {
+            if is_sha256_digest(&entry.digest) {
+                Ok(entry.digest)
+            } else {
+                Err(format!(
+                    "invalid digest in manifest list: {:?}",
+                    entry.digest
+                ))
+            }
         })
         .collect()
 }

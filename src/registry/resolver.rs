@@ -437,9 +437,10 @@ impl Inner {
                 children: Vec::new(),
             });
         }
-        let children = match is_list(&media_type) {
-            true => list_children(&reply.body).map_err(LookupError::Registry)?,
-            false => Vec::new(),
+        let children = if is_list(&media_type) {
+            list_children(&reply.body).map_err(LookupError::Registry)?
+        } else {
+            Vec::new()
         };
         Ok(Answer {
             children,
