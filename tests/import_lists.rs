@@ -105,6 +105,26 @@ impl Setup {
         git(&self.repo(), args);
     }
 
+    /// `import --check --offline`, the pre-commit hook, passes.
+    fn assert_offline_check_passes(&self) {
+        let offline = self.import(&["--check", "--offline"]);
+        assert_eq!(
+            offline.code,
+            Some(0),
+            "{}{}",
+            offline.stdout,
+            offline.stderr
+        );
+    }
+
+    /// An online `import --check` finds nothing to look up: no request reported or served.
+    fn assert_nothing_looked_up(&self) {
+        let before = self.registry.requests().len();
+        let lines = self.import_json(&["--check"], 0);
+        assert_eq!(total_requests(&lines), 0, "{lines:?}");
+        assert_eq!(self.served_since(before), Vec::<String>::new());
+    }
+
     /// Requests the registry served since `before` (an earlier `requests().len()`).
     fn served_since(&self, before: usize) -> Vec<String> {
         self.registry.requests().split_off(before)
@@ -203,23 +223,13 @@ fn a_pinned_list_passes_the_offline_check_and_is_not_looked_up_again() {
     );
 
     // The pre-commit hook, before the commit: the child is what the importer records.
-    let offline = setup.import(&["--check", "--offline"]);
-    assert_eq!(
-        offline.code,
-        Some(0),
-        "{}{}",
-        offline.stdout,
-        offline.stderr
-    );
+    setup.assert_offline_check_passes();
     // A second online run, before and after the commit: nothing to look up.
     for commit in [false, true] {
         if commit {
             setup.git(&["commit", "-qam", "import"]);
         }
-        let before = setup.registry.requests().len();
-        let lines = setup.import_json(&["--check"], 0);
-        assert_eq!(total_requests(&lines), 0, "{lines:?}");
-        assert_eq!(setup.served_since(before), Vec::<String>::new());
+        setup.assert_nothing_looked_up();
     }
 
     // A pin moved to another list while the status stayed (a dependency bot's bump): offline
@@ -237,16 +247,9 @@ fn a_pinned_list_passes_the_offline_check_and_is_not_looked_up_again() {
             .read()
             .contains(&format!("name: {SOURCE}/team/multi@{}\n", other.digest))
     );
-    let offline = setup.import(&["--check", "--offline"]);
-    assert_eq!(
-        offline.code,
-        Some(0),
-        "{}{}",
-        offline.stdout,
-        offline.stderr
-    );
+    setup.assert_offline_check_passes();
     setup.git(&["commit", "-qam", "bump"]);
-    assert_eq!(total_requests(&setup.import_json(&["--check"], 0)), 0);
+    setup.assert_nothing_looked_up();
 }
 
 #[test]
@@ -274,14 +277,7 @@ fn pin_keeps_a_list_a_list_and_never_rewrites_a_pinned_digest() {
     assert!(written.contains(&format!("name: {pinned}\n")), "{written}");
     assert!(!written.contains(&format!("{tagged}@{}", list.child("amd64"))));
 
-    let offline = setup.import(&["--check", "--offline"]);
-    assert_eq!(
-        offline.code,
-        Some(0),
-        "{}{}",
-        offline.stdout,
-        offline.stderr
-    );
+    setup.assert_offline_check_passes();
     // Pinned again: nothing moves.
     let lines = setup.import_json(&["--write", "--pin", "--all"], 0);
     assert!(lines.iter().all(|l| l["pinned"].is_null()), "{lines:?}");
@@ -337,17 +333,8 @@ fn preserve_original_fails_a_list_whose_child_is_gone() {
 
     // The recorded failure names the child, not from.name: it is still this tag's, so the hook
     // passes and the Git rule does not look it up again.
-    let offline = setup.import(&["--check", "--offline"]);
-    assert_eq!(
-        offline.code,
-        Some(0),
-        "{}{}",
-        offline.stdout,
-        offline.stderr
-    );
-    let before = setup.registry.requests().len();
-    assert_eq!(total_requests(&setup.import_json(&["--check"], 0)), 0);
-    assert_eq!(setup.served_since(before), Vec::<String>::new());
+    setup.assert_offline_check_passes();
+    setup.assert_nothing_looked_up();
 }
 
 #[test]
