@@ -274,7 +274,7 @@ fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
             .any(|s| s.matches(&stream.spec, &tag.name));
         return named.then_some(Why::Requested);
     }
-    default_why(stream, tag).or(match options.selection {
+    default_why(stream, tag, options.default_mode).or(match options.selection {
         Selection::Default => None,
         Selection::Scheduled => scheduled(stream, tag, options).then_some(Why::Scheduled),
         Selection::All => Some(Why::All),
@@ -282,12 +282,14 @@ fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
 }
 
 /// The Git rule (module comment).
-fn default_why(stream: &Stream, tag: &SpecTag) -> Option<Why> {
+fn default_why(stream: &Stream, tag: &SpecTag, default_mode: ImportMode) -> Option<Why> {
     let status = stream.status_tag(&tag.name);
     if status.is_none() {
         return Some(Why::NoStatus);
     }
-    if consistency(tag, status).is_some() || edited_since_base(stream, tag) {
+    // A pin moved since the base while its status stayed is caught by the second test only: in
+    // Legacy mode the status of a pinned list is its child, which `consistency` cannot tell apart.
+    if consistency(tag, status, default_mode).is_some() || edited_since_base(stream, tag) {
         return Some(Why::SpecChanged);
     }
     newer(stream, tag)

@@ -365,7 +365,7 @@ const TRUSTED: &str = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmet
 fn the_additional_trusted_ca_config_map_is_trusted() {
     let tls = support::registry::Options {
         tls: true,
-        htpasswd: None,
+        ..Default::default()
     };
     let served = serve(TestRegistry::start(tls), "tool", Kind::Schema2, "trusted");
     let ca_file = served.registry.ca_file.as_ref().expect("CA");

@@ -210,7 +210,14 @@ fn alias_follows_an_import_in_the_same_run() {
         ],
     );
     let mut results = Results::default();
-    results.insert(0, "1", TagImport::Found { image: b.clone() });
+    results.insert(
+        0,
+        "1",
+        TagImport::Found {
+            image: b.clone(),
+            manifest: b.clone(),
+        },
+    );
     let o = ReconcileOptions::default();
     let r = &reconcile(std::slice::from_ref(&s), &results, NOW, &o)[0];
     let tags = status_of(&s, r);
@@ -218,7 +225,14 @@ fn alias_follows_an_import_in_the_same_run() {
     assert_eq!(items(&tags, "latest").len(), 2);
     // Not moved: the alias stays as it is.
     let mut same = Results::default();
-    same.insert(0, "1", TagImport::Found { image: a });
+    same.insert(
+        0,
+        "1",
+        TagImport::Found {
+            image: a.clone(),
+            manifest: a,
+        },
+    );
     assert_eq!(
         reconcile(std::slice::from_ref(&s), &same, NOW, &o)[0].status,
         None

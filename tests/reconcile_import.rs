@@ -12,7 +12,10 @@ use streamlock::reconcile::{
 };
 
 fn found(d: &str) -> TagImport {
-    TagImport::Found { image: d.into() }
+    TagImport::Found {
+        image: d.into(),
+        manifest: d.into(),
+    }
 }
 
 fn not_found(msg: &str) -> TagImport {

@@ -173,11 +173,24 @@ fn stale_status_stands_in_for_a_generation_bump() {
         "another repository"
     );
     let pinned = checked(imported(docker("t", &format!("r:t@{}", digest('b'))), 2));
+    let preserve = PlanOptions {
+        default_mode: ImportMode::PreserveOriginal,
+        ..PlanOptions::default()
+    };
     assert_eq!(
-        why_one(pinned, &d),
+        why_one(pinned.clone(), &preserve),
         Some(Why::SpecChanged),
         "another pinned digest"
     );
+    // Legacy: the status may be the child of a pinned list (a pinned digest is not looked up on
+    // every run), unless the Git base shows the pin moved while the status stayed.
+    assert_eq!(why_one(pinned.clone(), &d), None, "a pinned list's child");
+    let mut bumped = pinned;
+    bumped.base = Some(Box::new(checked(imported(
+        docker("t", &format!("r:t@{}", digest('c'))),
+        2,
+    ))));
+    assert_eq!(why_one(bumped, &d), Some(Why::SpecChanged), "a moved pin");
     let same = checked(imported(docker("t", &format!("r:t@{}", digest('a'))), 2));
     assert_eq!(why_one(same, &d), None, "pin matches status");
 }
@@ -375,6 +388,7 @@ fn equal_lookups_are_made_once_and_answers_go_back_to_every_tag() {
     let answers: Vec<TagImport> = (0..4)
         .map(|i| TagImport::Found {
             image: digest(char::from(b'0' + i)),
+            manifest: digest(char::from(b'0' + i)),
         })
         .collect();
     let results = p.results(&answers);
@@ -398,7 +412,11 @@ fn duplicate_spec_tags_last_one_wins() {
 // --- the offline check -----------------------------------------------------------------------
 
 fn problems(streams: &[Stream]) -> Vec<(String, Problem)> {
-    check_offline(streams)
+    problems_in(streams, ImportMode::PreserveOriginal)
+}
+
+fn problems_in(streams: &[Stream], default_mode: ImportMode) -> Vec<(String, Problem)> {
+    check_offline(streams, default_mode)
         .into_iter()
         .map(|f| (f.tag, f.problem))
         .collect()
@@ -448,6 +466,9 @@ fn offline_check_table() {
             }
         )]
     );
+    // Legacy mode records the child of a pinned list, which offline cannot tell from another image.
+    let pinned = docker("t", &format!("r:t@{}", digest('b')));
+    assert!(problems_in(&[imported(pinned, 2)], ImportMode::Legacy).is_empty());
     // Not importable: never a finding.
     let quiet = stream(
         "ns",
@@ -474,7 +495,29 @@ fn offline_check_accepts_a_recorded_failure_and_names_the_tag() {
         problems(&[s]).is_empty(),
         "a failed import keeps the items of its earlier source"
     );
-    let f = check_offline(&[stream("team", "app", vec![docker("v1", "r:1")])]);
+    // PreserveOriginal: a missing child of the list, named with the list's repository.
+    let mut child = imported(docker("t", "quay.io/r:t"), 2);
+    child.status.as_mut().unwrap().tags[0]
+        .conditions
+        .push(failed(
+            "NotFound",
+            &format!(
+                "dockerimage.image.openshift.io \"quay.io/r@{}\" not found",
+                digest('c')
+            ),
+            2,
+            T0,
+        ));
+    assert!(problems_in(&[child.clone()], ImportMode::PreserveOriginal).is_empty());
+    assert_eq!(
+        problems_in(&[child], ImportMode::Legacy).len(),
+        1,
+        "Legacy imports check no child"
+    );
+    let f = check_offline(
+        &[stream("team", "app", vec![docker("v1", "r:1")])],
+        ImportMode::Legacy,
+    );
     assert_eq!(f[0].stream, 0);
     assert!(f[0].message.contains("team/app:v1"), "{}", f[0].message);
 }

@@ -82,8 +82,14 @@ fn repository() -> impl Strategy<Value = Vec<Stream>> {
 
 fn answer(n: u8) -> TagImport {
     match n % 4 {
-        0 => TagImport::Found { image: digest('a') },
-        1 => TagImport::Found { image: digest('b') },
+        0 => TagImport::Found {
+            image: digest('a'),
+            manifest: digest('a'),
+        },
+        1 => TagImport::Found {
+            image: digest('b'),
+            manifest: digest('b'),
+        },
         2 => TagImport::Failed {
             reason: "NotFound".into(),
             message: "gone".into(),
@@ -112,6 +118,6 @@ proptest! {
         for r in reconcile(&next, &results, LATER, &opts) {
             prop_assert_eq!(&r.status, &None, "stream {} changed again", r.stream);
         }
-        let _ = check_offline(&next);
+        let _ = check_offline(&next, streamlock::plan::ImportMode::Legacy);
     }
 }

@@ -441,6 +441,7 @@ async fn error_codes_quota_and_mirrors() {
             image: sha256(MANIFEST),
             media_type: DOCKER_SCHEMA2.into(),
             mirror: Some(format!("{}/copy/app", server.addr)),
+            manifest: sha256(MANIFEST),
         }
     );
     assert_eq!(server.count(|r| r.path == "/v2/copy/app/manifests/v1"), 1);

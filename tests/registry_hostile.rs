@@ -99,7 +99,8 @@ async fn oversized_and_endless_bodies_fail_instead_of_becoming_a_digest() {
         Outcome::Found {
             image: sha256(MANIFEST),
             media_type: DOCKER_SCHEMA2.into(),
-            mirror: None
+            mirror: None,
+            manifest: sha256(MANIFEST),
         }
     );
 

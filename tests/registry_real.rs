@@ -217,7 +217,7 @@ async fn registry_traps_that_the_accept_list_avoids() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_head_per_warm_lookup_and_one_get_only_for_a_legacy_list() {
+async fn one_head_per_warm_lookup_and_one_get_only_for_a_list() {
     let registry = TestRegistry::plain();
     let pusher = Pusher::new(&registry);
     pusher.push("count/single", "v1", Kind::Schema2).await;
@@ -238,7 +238,8 @@ async fn one_head_per_warm_lookup_and_one_get_only_for_a_legacy_list() {
     ];
     let answers = resolver.resolve_all(lookups).await;
     let requests: Vec<u32> = answers.iter().map(|a| a.requests).collect();
-    assert_eq!(requests, [1, 1, 2, 0]);
+    // PreserveOriginal: the list's body names its four children, each checked with a HEAD.
+    assert_eq!(requests, [1, 2 + 4, 2, 0]);
     let logged = registry.requests();
     let mut made: Vec<String> = logged[before..]
         .iter()
@@ -250,6 +251,11 @@ async fn one_head_per_warm_lookup_and_one_get_only_for_a_legacy_list() {
         made,
         [
             "GET /v2/count/list",
+            "GET /v2/count/list",
+            "HEAD /v2/count/list",
+            "HEAD /v2/count/list",
+            "HEAD /v2/count/list",
+            "HEAD /v2/count/list",
             "HEAD /v2/count/list",
             "HEAD /v2/count/list",
             "HEAD /v2/count/single"

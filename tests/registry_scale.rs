@@ -115,15 +115,18 @@ async fn two_thousand_references_over_two_hundred_repositories() {
             );
         }
         let requests: u32 = answers.iter().map(|a| a.requests).sum();
-        // One HEAD each, a GET per Legacy list, the ping (an HTTPS attempt, then HTTP) on the first
-        // run, and a GET per miss to read its error code: the same count on every run, whatever
-        // order the lookups finish in.
-        let gets = if mode == ImportMode::Legacy { lists } else { 0 };
+        // One HEAD each, a GET per list, in PreserveOriginal mode a HEAD per child (none shared
+        // here), the ping (an HTTPS attempt, then HTTP) on the first run, and a GET per miss to read
+        // its error code: the same count on every run, whatever order the lookups finish in.
+        let children = match mode {
+            ImportMode::Legacy => 0,
+            ImportMode::PreserveOriginal => images.iter().map(|(_, _, p)| p.children.len()).sum(),
+        };
         let ping = if mode == ImportMode::Legacy { 2 } else { 0 };
         assert_eq!(
             requests as usize,
-            lookups.len() + gets + ping + 50,
-            "{mode:?}: one HEAD per lookup, a GET per Legacy list and per miss, the ping"
+            lookups.len() + lists + children + ping + 50,
+            "{mode:?}: one HEAD per lookup, a GET per list and per miss, a HEAD per child, the ping"
         );
         eprintln!(
             "{mode:?}: {} lookups in {wall:.2?} ({:.0}/s), {requests} requests; push of {} images took {push_time:.2?}",

@@ -98,7 +98,7 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
 fn inspect(args: &DescribeArgs, cluster: &Cluster, planned: &Lookup) -> Result<Inspected, String> {
     let lookup = to_registry(planned).map_err(|failure| match failure {
         TagImport::Failed { message, .. } => message,
-        TagImport::Found { image } => image,
+        TagImport::Found { image, .. } => image,
         TagImport::Inconclusive { cause, fix } => format!("{cause} ({fix})"),
         TagImport::Skipped { why } => why,
     })?;

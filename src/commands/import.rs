@@ -196,7 +196,7 @@ fn offline_check(
     cluster: &Cluster,
 ) -> Exit {
     let streams = repo.plain_streams();
-    let findings = check_offline(&streams);
+    let findings = check_offline(&streams, cluster.import_mode);
     let repositories = stale_repositories(repo, &streams, cluster);
     match args.format {
         ImportFormat::Json => {

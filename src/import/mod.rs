@@ -303,7 +303,11 @@ fn add_repository_tags(
 }
 
 /// `from.name` rewritten to `name:tag@digest` for every DockerImage tag that was found and whose
-/// pinned digest differs.
+/// pinned digest differs. The digest is that of the manifest the reference names: a list stays a
+/// list in either mode, so the pin is the same on every cluster architecture while status records
+/// the child this cluster's importer chooses. A digest the user pinned is looked up as itself (only
+/// `name:tag@digest` follows its tag, see `PlanOptions::follow_pinned_tags`), so it is never
+/// rewritten.
 fn pins(
     streams: &[plan::Stream],
     plan: &Plan,
@@ -311,7 +315,7 @@ fn pins(
 ) -> Vec<(usize, String, String)> {
     let mut pins = Vec::new();
     for planned in &plan.tags {
-        let Some(TagImport::Found { image }) = imports.get(planned.lookup) else {
+        let Some(TagImport::Found { manifest, .. }) = imports.get(planned.lookup) else {
             continue;
         };
         let Some(from) = streams[planned.stream]
@@ -322,7 +326,7 @@ fn pins(
         else {
             continue;
         };
-        let pinned = pullspec::pinned(&from.name, image);
+        let pinned = pullspec::pinned(&from.name, manifest);
         if pinned != from.name {
             pins.push((planned.stream, planned.tag.clone(), pinned));
         }

@@ -216,7 +216,9 @@ pub fn to_registry(lookup: &plan::Lookup) -> Result<registry::Lookup, TagImport>
 
 fn from_outcome(outcome: Outcome) -> TagImport {
     match outcome {
-        Outcome::Found { image, .. } => TagImport::Found { image },
+        Outcome::Found {
+            image, manifest, ..
+        } => TagImport::Found { image, manifest },
         Outcome::Failed { reason, message } => TagImport::Failed {
             reason: reason.as_str().to_string(),
             message,

@@ -28,8 +28,10 @@ pub use offline::{Finding, Problem, check_offline};
 /// The registry's answer for one stream tag.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TagImport {
-    /// The image the tag points to now: the manifest digest OpenShift records as `image`.
-    Found { image: String },
+    /// The image the tag points to now: the manifest digest OpenShift records as `image`, and the
+    /// digest of the manifest the reference names (`image`, or the list a Legacy import chose
+    /// `image` from): what `--pin` pins.
+    Found { image: String, manifest: String },
     /// OpenShift's failure reason (`NotFound`, `Unauthorized`, `InternalError`, …) and message.
     Failed { reason: String, message: String },
     /// The lookup learnt nothing about the tag (network, quota, a digest that does not verify, …):
@@ -217,7 +219,7 @@ fn apply_import(
 ) -> Option<TagResult> {
     let next = generation::next_generation(&stream.spec);
     match import {
-        TagImport::Found { image } => {
+        TagImport::Found { image, .. } => {
             let from = tag.from.as_ref().map_or("", |f| f.name.as_str());
             let event = TagEvent {
                 created: now.to_owned(),

@@ -2,7 +2,7 @@
 //! every importable tag's status up to date with its spec?
 
 use crate::model::reference;
-use crate::model::spec::SpecTag;
+use crate::model::spec::{ImportMode, SpecTag};
 use crate::model::status::NamedTagEventList;
 use crate::plan::{Stream, importable, repository_recorded};
 
@@ -39,8 +39,10 @@ pub struct Finding {
 }
 
 /// Checks every importable tag of every stream: it has status for its current spec generation, and
-/// that status matches `from.name` (same repository; the pinned digest, if any).
-pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
+/// that status matches `from.name` (same repository; the pinned digest, if any, which in Legacy
+/// mode may be a list whose child is recorded). `default_mode` is the cluster's, for tags that set
+/// none.
+pub fn check_offline(streams: &[Stream], default_mode: ImportMode) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (i, stream) in streams.iter().enumerate() {
         for tag in stream.spec_tags().filter(|t| importable(t)) {
@@ -52,7 +54,7 @@ pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
             } else if spec > observed {
                 Some(Problem::Outdated { spec, observed })
             } else {
-                consistency(tag, status)
+                consistency(tag, status, default_mode)
             };
             if let Some(problem) = problem {
                 let message = message(stream, &tag.name, &problem);
@@ -83,7 +85,11 @@ pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
 /// Whether the status still describes `from.name`. After a failed import the items are those of an
 /// earlier source (the server keeps them), so only the failure's message can say which reference it
 /// was about: every importer message names it (reference §7).
-pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> Option<Problem> {
+pub(crate) fn consistency(
+    tag: &SpecTag,
+    status: Option<&NamedTagEventList>,
+    default_mode: ImportMode,
+) -> Option<Problem> {
     let from = tag.from.as_ref()?;
     let list = status?;
     if let Some(failure) = list.conditions.first() {
@@ -96,6 +102,17 @@ pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> 
             failure.message.contains(&format!("\"{name}\""))
                 || failure.message.contains(&format!(" {name}: "))
         });
+        // A PreserveOriginal import also fails on a child of its list, named `REPO@sha256:CHILD`
+        // with the list's repository (registry::children): that failure is about this tag too.
+        let child = normalized
+            .as_deref()
+            .filter(|_| ImportMode::of(tag, default_mode) == ImportMode::PreserveOriginal)
+            .map(|name| format!("{}@sha256:", pullspec::repository(name)));
+        let about_a_child = child.is_some_and(|prefix| {
+            failure.message.contains(&format!("\"{prefix}"))
+                || failure.message.contains(&format!(" {prefix}"))
+        });
+        let about_this = about_this || about_a_child;
         return (!about_this).then(|| Problem::OtherFailure {
             message: failure.message.clone(),
         });
@@ -107,11 +124,26 @@ pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> 
             status: current.docker_image_reference.clone(),
         });
     }
+    // A Legacy import of a list records the child the importer chooses, even for a pinned digest
+    // (openshift-apiserver importer.go `importRepositoryFromDocker` → `importManifest` →
+    // `manifestFromManifestList`), with the pull spec `repo@CHILD` (`importImages`). Nothing in the
+    // ImageStream names the list again, and without a registry nothing tells a list from an image or
+    // its child from another image, so in Legacy mode a differing image is taken as that child: the
+    // check cannot prove it, and refusing it would fail every pinned list forever. The Git base is
+    // no help here: a pin moved to another list whose chosen child is the same leaves the status as
+    // it was, which would fail the hook forever too; the online planner looks up a pin moved since
+    // the base while its status stayed (`plan::edited_since_base`). PreserveOriginal records the
+    // list itself, so there a differing image is stale.
     match pullspec::digest(&from.name) {
-        Some(pinned) if pinned != current.image => Some(Problem::OtherDigest {
-            pinned: pinned.to_owned(),
-            status: current.image.clone(),
-        }),
+        Some(pinned)
+            if pinned != current.image
+                && ImportMode::of(tag, default_mode) == ImportMode::PreserveOriginal =>
+        {
+            Some(Problem::OtherDigest {
+                pinned: pinned.to_owned(),
+                status: current.image.clone(),
+            })
+        }
         _ => None,
     }
 }

@@ -199,6 +199,27 @@ pub fn choose_child(body: &[u8], preferences: &[&Platform]) -> Result<(String, S
     Ok((pick.digest.clone(), pick.media_type.clone()))
 }
 
+/// The digests of a list's children, in list order: what a PreserveOriginal import fetches after the
+/// list (openshift-apiserver importer.go `importSubManifests`). `Err` carries the text OpenShift would
+/// report.
+pub fn list_children(body: &[u8]) -> Result<Vec<String>, String> {
+    let list: ListBody = serde_json::from_slice(body)
+        .map_err(|err| format!("unable to parse manifest list: {err}"))?;
+    list.manifests
+        .into_iter()
+        .map(|entry| {
+            if is_sha256_digest(&entry.digest) {
+                Ok(entry.digest)
+            } else {
+                Err(format!(
+                    "invalid digest in manifest list: {:?}",
+                    entry.digest
+                ))
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +250,16 @@ mod tests {
         assert!(choose_child(b"{", &[]).is_err());
         assert!(choose_child(br#"{"manifests":[]}"#, &[]).is_err());
         assert!(choose_child(br#"{"manifests":[{"digest":"md5:x"}]}"#, &[]).is_err());
+        assert!(list_children(br#"{"manifests":[{"digest":"md5:x"}]}"#).is_err());
+        assert!(list_children(b"[").is_err());
+    }
+
+    #[test]
+    fn children_in_list_order() {
+        let children = list_children(LIST.as_bytes()).expect("children");
+        let firsts: Vec<char> = children.iter().map(|d| d.chars().nth(7).unwrap()).collect();
+        assert_eq!(firsts, ['1', '2', '3']);
+        assert_eq!(list_children(br#"{"manifests":[]}"#), Ok(Vec::new()));
     }
 
     #[test]

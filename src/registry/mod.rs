@@ -5,11 +5,13 @@
 //! answers each with a [`LookupResult`], in the same order.
 //!
 //! Request budget per lookup once a registry is warm: one `HEAD` of the manifest; a `GET` only for a
-//! Legacy import of a list (the child must be chosen from the body), for a registry that omits
+//! list (a Legacy import chooses its child from the body; a PreserveOriginal import then checks each
+//! child with a `HEAD`, once per run however many lists name it), for a registry that omits
 //! `Docker-Content-Digest`, or to read the error code behind a `404`. Each registry is pinged once, and
 //! each bearer scope costs one token fetch however many lookups need it at the same time.
 
 mod auth;
+mod children;
 mod client;
 mod credentials;
 mod error;
@@ -139,6 +141,9 @@ pub enum Outcome {
         media_type: String,
         /// `host/repository` of the mirror that answered, when it was not the source.
         mirror: Option<String>,
+        /// The digest of the manifest the reference names: `image`, except for a list in Legacy
+        /// mode, where it is the list (what `--pin` pins).
+        manifest: String,
     },
     Failed {
         reason: Reason,

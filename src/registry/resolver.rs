@@ -8,10 +8,13 @@ use std::time::Duration;
 use reqwest::Method;
 use tokio::sync::Semaphore;
 
+use super::children::{Checked, Children};
 use super::client::{Counter, Http, Registry, Reply};
 use super::credentials::Credentials;
 use super::error::{FIX_RETRY_LATER, LookupError, from_error_body};
-use super::manifest::{self, choose_child, is_list, is_sha256_digest, sha256_digest};
+use super::manifest::{
+    self, choose_child, is_list, is_sha256_digest, list_children, sha256_digest,
+};
 use super::mirrors::{MirrorRule, places};
 use super::once::once_each;
 use super::retry::{RetryPolicy, retryable_status};
@@ -173,27 +176,39 @@ impl Resolver {
         lookups: Vec<Lookup>,
         done: Arc<dyn Fn() + Send + Sync>,
     ) -> Vec<LookupResult> {
+        // PreserveOriginal lists' children, checked once for the whole run.
+        let children = Arc::new(Children::default());
         let work = |lookup: Lookup| {
             let inner = self.inner.clone();
             let done = done.clone();
+            let children = children.clone();
             async move {
-                let result = inner.resolve(&lookup).await;
+                let (result, list) = inner.resolve_listing(&lookup).await;
+                let checked = children.check(&inner, &lookup, result, list).await;
                 done();
-                result
+                checked
             }
         };
-        let aborted = |why: String| LookupResult {
-            outcome: LookupError::inconclusive(
-                format!("lookup aborted: {why}"),
-                "an internal task failed; run again",
-            )
-            .into_outcome(""),
-            requests: 0,
+        let aborted = |why: String| Checked {
+            result: LookupResult {
+                outcome: LookupError::inconclusive(
+                    format!("lookup aborted: {why}"),
+                    "an internal task failed; run again",
+                )
+                .into_outcome(""),
+                requests: 0,
+            },
+            children: Vec::new(),
         };
-        once_each(&lookups, work, aborted, |answer| answer.requests = 0).await
+        let mut answers =
+            once_each(&lookups, work, aborted, |answer| answer.result.requests = 0).await;
+        // The first answer (in lookup order) that names a child pays for its check.
+        children.charge(&mut answers);
+        answers.into_iter().map(|answer| answer.result).collect()
     }
 
-    /// Resolves one lookup.
+    /// Resolves one lookup, without the child checks [`Resolver::resolve_all`] adds to a
+    /// PreserveOriginal list (a description reads the list itself).
     pub async fn resolve(&self, lookup: &Lookup) -> LookupResult {
         self.inner.resolve(lookup).await
     }
@@ -219,15 +234,24 @@ impl Inner {
             .clone()
     }
 
-    async fn resolve(&self, lookup: &Lookup) -> LookupResult {
+    pub(super) async fn resolve(&self, lookup: &Lookup) -> LookupResult {
+        self.resolve_listing(lookup).await.0
+    }
+
+    /// [`Inner::resolve`], with the children of a list found in PreserveOriginal mode.
+    async fn resolve_listing(&self, lookup: &Lookup) -> (LookupResult, Vec<String>) {
         let count = Counter::default();
         let by_digest = lookup.by_digest();
         if by_digest && !is_sha256_digest(&lookup.reference) {
-            return LookupResult {
-                outcome: LookupError::registry("invalid checksum digest format")
-                    .into_outcome(&lookup.display),
-                requests: 0,
-            };
+            let outcome = LookupError::registry("invalid checksum digest format")
+                .into_outcome(&lookup.display);
+            return (
+                LookupResult {
+                    outcome,
+                    requests: 0,
+                },
+                Vec::new(),
+            );
         }
         let places = places(
             &self.mirrors,
@@ -253,15 +277,15 @@ impl Inner {
                 .lookup_at(&registry, &place.repository, lookup, &count)
                 .await
             {
-                Ok((image, media_type)) => {
-                    return LookupResult {
-                        outcome: Outcome::Found {
-                            image,
-                            media_type,
-                            mirror: place.mirror.then_some(name),
-                        },
-                        requests: count.get(),
+                Ok(answer) => {
+                    let outcome = Outcome::Found {
+                        image: answer.image,
+                        media_type: answer.media_type,
+                        mirror: place.mirror.then_some(name),
+                        manifest: answer.manifest,
                     };
+                    let requests = count.get();
+                    return (LookupResult { outcome, requests }, answer.children);
                 }
                 Err(err) => {
                     tracing::debug!(place = %name, ?err, "lookup failed");
@@ -275,20 +299,19 @@ impl Inner {
                 lookup.registry, lookup.repository
             )
         });
-        LookupResult {
-            outcome: conclude(attempts, skipped_source).into_outcome(&lookup.display),
-            requests: count.get(),
-        }
+        let outcome = conclude(attempts, skipped_source).into_outcome(&lookup.display);
+        let requests = count.get();
+        (LookupResult { outcome, requests }, Vec::new())
     }
 
-    /// One place: `HEAD`, then a `GET` only when the body is needed. Returns (image, media type).
+    /// One place: `HEAD`, then a `GET` only when the body is needed.
     async fn lookup_at(
         &self,
         registry: &Registry,
         repository: &str,
         lookup: &Lookup,
         count: &Counter,
-    ) -> Result<(String, String), LookupError> {
+    ) -> Result<Answer, LookupError> {
         let http = &self.http;
         let head = registry
             .manifest(http, Method::HEAD, repository, &lookup.reference, count)
@@ -305,10 +328,11 @@ impl Inner {
                         if lookup.by_digest() && digest != lookup.reference {
                             return Err(integrity("manifest", &lookup.reference, digest));
                         }
-                        if !(lookup.mode == ImportMode::Legacy && is_list(&media_type)) {
-                            return Ok((digest.to_owned(), media_type));
+                        if !is_list(&media_type) {
+                            return Ok(Answer::manifest(digest.to_owned(), media_type));
                         }
-                        // Legacy import of a list: the child is chosen from the body.
+                        // A list: its body names the child a Legacy import records, or the
+                        // children a PreserveOriginal import checks.
                         let digest = digest.to_owned();
                         let reply = registry
                             .manifest(http, Method::GET, repository, &digest, count)
@@ -354,7 +378,7 @@ impl Inner {
         lookup: &Lookup,
         reply: &Reply,
         expected: Option<&str>,
-    ) -> Result<(String, String), LookupError> {
+    ) -> Result<Answer, LookupError> {
         if !(200..=299).contains(&reply.status) {
             return Err(from_error_body(reply.status, &reply.body));
         }
@@ -385,9 +409,47 @@ impl Inner {
                 None => control.clone(),
             };
             let order = [&wanted, &Platform::linux_amd64()];
-            return choose_child(&reply.body, &order).map_err(LookupError::Registry);
+            let (image, media_type) =
+                choose_child(&reply.body, &order).map_err(LookupError::Registry)?;
+            return Ok(Answer {
+                image,
+                media_type,
+                manifest: actual,
+                children: Vec::new(),
+            });
         }
-        Ok((actual, media_type))
+        let children = if is_list(&media_type) {
+            list_children(&reply.body).map_err(LookupError::Registry)?
+        } else {
+            Vec::new()
+        };
+        Ok(Answer {
+            children,
+            ..Answer::manifest(actual, media_type)
+        })
+    }
+}
+
+/// What one place answered.
+struct Answer {
+    /// What the importer records (`Outcome::Found::image`).
+    image: String,
+    media_type: String,
+    /// The manifest the reference names (a list itself, in either mode).
+    manifest: String,
+    /// A PreserveOriginal list's children, to check.
+    children: Vec<String>,
+}
+
+impl Answer {
+    /// A manifest recorded as itself, with no children to check.
+    fn manifest(digest: String, media_type: String) -> Self {
+        Answer {
+            image: digest.clone(),
+            media_type,
+            manifest: digest,
+            children: Vec::new(),
+        }
     }
 }
 

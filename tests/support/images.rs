@@ -250,6 +250,23 @@ impl Pusher {
         digest
     }
 
+    /// `DELETE` a manifest by digest (the registry must be started with `delete`).
+    pub async fn delete_manifest(&self, repo: &str, digest: &str) {
+        let reply = self
+            .request(
+                reqwest::Method::DELETE,
+                &format!("{}/v2/{repo}/manifests/{digest}", self.base),
+            )
+            .send()
+            .await
+            .expect("delete manifest");
+        assert_eq!(
+            reply.status().as_u16(),
+            202,
+            "delete {repo}@{digest}: is the registry's delete API enabled?"
+        );
+    }
+
     /// `PUT` a manifest; checks the registry computed the same digest.
     pub async fn manifest(
         &self,

@@ -26,6 +26,8 @@ pub struct TestRegistry {
 pub struct Options {
     pub tls: bool,
     pub htpasswd: Option<(String, String)>,
+    /// Serve `DELETE /v2/<name>/manifests/<digest>` (distribution refuses it unless enabled).
+    pub delete: bool,
 }
 
 impl TestRegistry {
@@ -39,6 +41,7 @@ impl TestRegistry {
         Self::start(Options {
             tls: true,
             htpasswd: Some((user.to_owned(), password.to_owned())),
+            delete: false,
         })
     }
 
@@ -47,8 +50,13 @@ impl TestRegistry {
         let root = dir.path();
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
+        let delete = if options.delete {
+            "  delete:\n    enabled: true\n"
+        } else {
+            ""
+        };
         let mut config = format!(
-            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: false\nstorage:\n  inmemory: {{}}\nhttp:\n  addr: {addr}\n  secret: test-secret\n"
+            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: false\nstorage:\n  inmemory: {{}}\n{delete}http:\n  addr: {addr}\n  secret: test-secret\n"
         );
         let ca_file = options.tls.then(|| {
             let (ca, cert, key) = make_certificates(root);
