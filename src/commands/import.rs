@@ -89,6 +89,7 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
         },
         reconcile: ReconcileOptions {
             history: args.history,
+            internal_registry: cluster.internal_registry.clone(),
         },
         pin: args.pin,
         now: import::now()?,

@@ -54,10 +54,13 @@ impl Results {
 }
 
 /// Options of [`reconcile`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReconcileOptions {
     /// `--history N`: keep at most N items per tag (at least one). `None`: never trim, as the server.
     pub history: Option<usize>,
+    /// The cluster's `internalRegistryHostname`: a copy of another stream's image from it is
+    /// rewritten to the copying stream's pull spec.
+    pub internal_registry: Option<String>,
 }
 
 /// What happened to one tag.
@@ -134,7 +137,12 @@ pub fn reconcile(
     }
     for _ in 0..FOLLOW_PASSES {
         let previous = after.clone();
-        let followed = follow::follow_all(streams, &mut after, now);
+        let followed = follow::follow_all(
+            streams,
+            &mut after,
+            now,
+            options.internal_registry.as_deref(),
+        );
         for tags in &mut after {
             trim(tags, options.history);
         }
