@@ -1,0 +1,278 @@
+//! Promotion between streams as the server does it, in a Git repository against a real registry
+//! (docker-registry on loopback): `prod` copies `dev`'s image when `prod`'s spec changes, keeps it
+//! while `dev` moves on, and pulls a copy of an internal-registry image through its own name.
+//!
+//! References name `quay.example`; mirror rules send it to the test registry and never to the source.
+
+mod support;
+
+use std::path::PathBuf;
+
+use support::cli::{Run, run, streamlock};
+use support::images::{Kind, Pusher};
+use support::registry::{TestRegistry, loopback_mirror_sets};
+
+const DEV: &str = "apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: dev
+  namespace: shop
+spec:
+  tags:
+  - name: '1.0'
+    from:
+      kind: DockerImage
+      name: quay.example/team/app:1.0
+  - name: '1.1'
+    from:
+      kind: DockerImage
+      name: quay.example/team/app:1.1
+";
+
+const PROD: &str = "apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: prod
+  namespace: shop
+spec:
+  tags:
+  - name: live
+    from:
+      kind: ImageStreamTag
+      name: dev:1.0
+";
+
+struct Checkout {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    registry: TestRegistry,
+}
+
+impl Checkout {
+    fn new(files: &[(&str, &str)]) -> Checkout {
+        let registry = TestRegistry::plain();
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("repo");
+        let checkout = Checkout {
+            _tmp: tmp,
+            root,
+            registry,
+        };
+        for (name, text) in files {
+            checkout.write(name, text);
+        }
+        let mirrors = loopback_mirror_sets(&["quay.example"], &checkout.registry.addr);
+        checkout.write(".ci/mirrors.yaml", &mirrors);
+        checkout.git(&["init", "-q"]);
+        checkout.commit("initial");
+        checkout
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        let path = self.root.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.root.join(name)).expect("read")
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .current_dir(&self.root)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-qm", message, "--allow-empty"]);
+    }
+
+    /// Pushes `team/app:TAG`; another `seed` makes another image.
+    fn push(&self, tag: &str, seed: &str) -> String {
+        let mut pusher = Pusher::new(&self.registry);
+        pusher.seed = seed.to_owned();
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(pusher.push("team/app", tag, Kind::Schema2))
+            .digest
+    }
+
+    fn import(&self, args: &[&str]) -> Run {
+        let mut command = streamlock(&self.root);
+        command
+            .current_dir(&self.root)
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .args(["import", "--mirror-config", ".ci/mirrors.yaml"])
+            .args(["--insecure-registry", &self.registry.addr])
+            .args(["--retries", "0", "--timeout", "5"])
+            .args(args);
+        let out = run(&mut command);
+        assert!(
+            matches!(out.code, Some(0 | 1)),
+            "{args:?}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+        out
+    }
+}
+
+/// The `image:` of `items[0]` of status tag `tag` in `text` (tags are written one `- tag:` block each,
+/// items newest first).
+fn current_image(text: &str, tag: &str) -> Option<String> {
+    let status = &text[text.find("\nstatus:")?..];
+    let block = &status[status.find(&format!("tag: {tag}\n"))?..];
+    let line = block
+        .lines()
+        .find(|l| l.trim_start().starts_with("image: "))?;
+    Some(line.trim_start()["image: ".len()..].to_owned())
+}
+
+fn current_pull_spec(text: &str, tag: &str) -> Option<String> {
+    let status = &text[text.find("\nstatus:")?..];
+    let block = &status[status.find(&format!("tag: {tag}\n"))?..];
+    let line = block
+        .lines()
+        .find(|l| l.trim_start().starts_with("dockerImageReference: "))?;
+    Some(line.trim_start()["dockerImageReference: ".len()..].to_owned())
+}
+
+#[test]
+fn prod_keeps_its_copy_while_dev_moves_and_takes_a_new_one_when_its_spec_changes() {
+    let checkout = Checkout::new(&[("dev.yaml", DEV), ("prod.yaml", PROD)]);
+    let first = checkout.push("1.0", "1");
+    let next = checkout.push("1.1", "1");
+
+    // First run: dev is imported, prod copies dev:1.0 in the same run.
+    checkout.import(&["--write"]);
+    let prod = checkout.read("prod.yaml");
+    assert_eq!(
+        current_image(&prod, "live").as_deref(),
+        Some(first.as_str()),
+        "{prod}"
+    );
+    checkout.commit("import");
+
+    // Upstream moves 1.0; a scheduled-style re-import of dev records it, prod keeps its copy.
+    let moved = checkout.push("1.0", "2");
+    assert_ne!(moved, first);
+    checkout.import(&["--write", "--all"]);
+    let dev = checkout.read("dev.yaml");
+    assert_eq!(
+        current_image(&dev, r#""1.0""#).as_deref(),
+        Some(moved.as_str()),
+        "{dev}"
+    );
+    assert_eq!(checkout.read("prod.yaml"), prod, "prod is not followed");
+    checkout.commit("dev moved");
+
+    // An unchanged repository: nothing to do, prod included.
+    let out = checkout.import(&["--check"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+
+    // Promotion: prod's spec now names dev:1.1 (an edit since HEAD that status cannot show).
+    checkout.write("prod.yaml", &prod.replace("name: dev:1.0", "name: dev:1.1"));
+    let out = checkout.import(&["--check"]);
+    assert_eq!(
+        out.code,
+        Some(1),
+        "the edit is a change: {}{}",
+        out.stdout,
+        out.stderr
+    );
+    checkout.import(&["--write"]);
+    let promoted = checkout.read("prod.yaml");
+    assert_eq!(
+        current_image(&promoted, "live").as_deref(),
+        Some(next.as_str()),
+        "{promoted}"
+    );
+    checkout.commit("promote");
+
+    // `generation: 0` (a client's "again") copies dev:1.1's image of now.
+    let newest = checkout.push("1.1", "2");
+    checkout.import(&["--write", "--all"]);
+    assert_eq!(
+        current_image(&checkout.read("prod.yaml"), "live").as_deref(),
+        Some(next.as_str())
+    );
+    checkout.commit("dev 1.1 moved");
+    let again = promoted.replace(
+        "      name: dev:1.1\n",
+        "      name: dev:1.1\n    generation: 0\n",
+    );
+    assert_ne!(again, promoted);
+    checkout.write("prod.yaml", &again);
+    checkout.import(&["--write"]);
+    let copied = checkout.read("prod.yaml");
+    assert_eq!(
+        current_image(&copied, "live").as_deref(),
+        Some(newest.as_str()),
+        "{copied}"
+    );
+}
+
+#[test]
+fn a_copy_from_the_internal_registry_is_pulled_through_the_copying_stream() {
+    const HOST: &str = "image-registry.openshift-image-registry.svc:5000";
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    // dev holds a build's output (pushed to the internal registry, no spec tag); prod promotes it.
+    let dev = format!(
+        "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: app\n  namespace: shop-dev\nspec:\n  tags: []\nstatus:\n  dockerImageRepository: {HOST}/shop-dev/app\n  tags:\n  - tag: '1.0'\n    items:\n    - created: '2026-01-01T00:00:00Z'\n      dockerImageReference: {HOST}/shop-dev/app@{digest}\n      image: {digest}\n      generation: 1\n"
+    );
+    let prod = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  tags:\n  - name: '1.0'\n    from:\n      kind: ImageStreamTag\n      name: app:1.0\n      namespace: shop-dev\n";
+    let cluster = format!(
+        "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nstatus:\n  internalRegistryHostname: {HOST}\n"
+    );
+    let local = format!("{HOST}/shop/app@{digest}");
+    let source = format!("{HOST}/shop-dev/app@{digest}");
+    // From `--cluster-config`, and from the Image object found among the files.
+    for (files, args) in [
+        (
+            // Outside the repository: only the flag brings it in.
+            vec![
+                ("dev.yaml", dev.as_str()),
+                ("prod.yaml", prod),
+                ("../cluster.yaml", cluster.as_str()),
+            ],
+            vec!["--cluster-config", "../cluster.yaml"],
+        ),
+        (
+            vec![
+                ("dev.yaml", dev.as_str()),
+                ("prod.yaml", prod),
+                ("image.yaml", cluster.as_str()),
+            ],
+            vec![],
+        ),
+    ] {
+        let checkout = Checkout::new(&files);
+        let mut all = vec!["--write", "--offline"];
+        all.extend(&args);
+        checkout.import(&all);
+        let written = checkout.read("prod.yaml");
+        assert_eq!(
+            current_pull_spec(&written, r#""1.0""#),
+            Some(local.clone()),
+            "{written}"
+        );
+        assert_eq!(current_image(&written, r#""1.0""#), Some(digest.clone()));
+        // Without the cluster's internal registry the source's pull spec stays.
+        let checkout = Checkout::new(&[("dev.yaml", dev.as_str()), ("prod.yaml", prod)]);
+        checkout.import(&["--write", "--offline"]);
+        let written = checkout.read("prod.yaml");
+        assert_eq!(
+            current_pull_spec(&written, r#""1.0""#),
+            Some(source.clone()),
+            "{written}"
+        );
+    }
+}
