@@ -8,8 +8,9 @@ mod support;
 
 use std::path::PathBuf;
 
-use support::cli::{Run, run, streamlock};
-use support::images::{Kind, Pusher};
+use support::cli::{Run, import_in, push_seeded, run};
+use support::gitops;
+use support::images::Kind;
 use support::registry::{TestRegistry, loopback_mirror_sets};
 
 const DEV: &str = "apiVersion: image.openshift.io/v1
@@ -63,7 +64,7 @@ impl Checkout {
         }
         let mirrors = loopback_mirror_sets(&["quay.example"], &checkout.registry.addr);
         checkout.write(".ci/mirrors.yaml", &mirrors);
-        checkout.git(&["init", "-q"]);
+        gitops::git(&checkout.root, &["init", "-q"]);
         checkout.commit("initial");
         checkout
     }
@@ -78,43 +79,17 @@ impl Checkout {
         std::fs::read_to_string(self.root.join(name)).expect("read")
     }
 
-    fn git(&self, args: &[&str]) {
-        let status = std::process::Command::new("git")
-            .current_dir(&self.root)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .status()
-            .expect("git");
-        assert!(status.success(), "git {args:?}");
-    }
-
     fn commit(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-qm", message, "--allow-empty"]);
+        gitops::commit(&self.root, message);
     }
 
     /// Pushes `team/app:TAG`; another `seed` makes another image.
     fn push(&self, tag: &str, seed: &str) -> String {
-        let mut pusher = Pusher::new(&self.registry);
-        pusher.seed = seed.to_owned();
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(pusher.push("team/app", tag, Kind::Schema2))
-            .digest
+        push_seeded(&self.registry, "team/app", tag, Kind::Schema2, seed).digest
     }
 
     fn import(&self, args: &[&str]) -> Run {
-        let mut command = streamlock(&self.root);
-        command
-            .current_dir(&self.root)
-            .env("SOURCE_DATE_EPOCH", "1767225600")
-            .args(["import", "--mirror-config", ".ci/mirrors.yaml"])
-            .args(["--insecure-registry", &self.registry.addr])
-            .args(["--retries", "0", "--timeout", "5"])
-            .args(args);
-        let out = run(&mut command);
+        let out = run(import_in(&self.root, &self.registry).args(args));
         assert!(
             matches!(out.code, Some(0 | 1)),
             "{args:?}: {}{}",
@@ -125,24 +100,24 @@ impl Checkout {
     }
 }
 
-/// The `image:` of `items[0]` of status tag `tag` in `text` (tags are written one `- tag:` block each,
-/// items newest first).
-fn current_image(text: &str, tag: &str) -> Option<String> {
+/// `FIELD` of `items[0]` of status tag `tag` (as written: `"1.0"` for a quoted tag) in `text`.
+fn current(text: &str, tag: &str, field: &str) -> Option<String> {
     let status = &text[text.find("\nstatus:")?..];
     let block = &status[status.find(&format!("tag: {tag}\n"))?..];
+    let prefix = format!("{field}: ");
     let line = block
         .lines()
-        .find(|l| l.trim_start().starts_with("image: "))?;
-    Some(line.trim_start()["image: ".len()..].to_owned())
+        .find(|l| l.trim_start().starts_with(&prefix))?;
+    Some(line.trim_start()[prefix.len()..].to_owned())
 }
 
-fn current_pull_spec(text: &str, tag: &str) -> Option<String> {
-    let status = &text[text.find("\nstatus:")?..];
-    let block = &status[status.find(&format!("tag: {tag}\n"))?..];
-    let line = block
-        .lines()
-        .find(|l| l.trim_start().starts_with("dockerImageReference: "))?;
-    Some(line.trim_start()["dockerImageReference: ".len()..].to_owned())
+/// Asserts that status tag `tag` of `text` records `image` now.
+fn assert_current(text: &str, tag: &str, image: &str) {
+    assert_eq!(
+        current(text, tag, "image").as_deref(),
+        Some(image),
+        "{text}"
+    );
 }
 
 #[test]
@@ -154,11 +129,7 @@ fn prod_keeps_its_copy_while_dev_moves_and_takes_a_new_one_when_its_spec_changes
     // First run: dev is imported, prod copies dev:1.0 in the same run.
     checkout.import(&["--write"]);
     let prod = checkout.read("prod.yaml");
-    assert_eq!(
-        current_image(&prod, "live").as_deref(),
-        Some(first.as_str()),
-        "{prod}"
-    );
+    assert_current(&prod, "live", &first);
     checkout.commit("import");
 
     // Upstream moves 1.0; a scheduled-style re-import of dev records it, prod keeps its copy.
@@ -166,11 +137,7 @@ fn prod_keeps_its_copy_while_dev_moves_and_takes_a_new_one_when_its_spec_changes
     assert_ne!(moved, first);
     checkout.import(&["--write", "--all"]);
     let dev = checkout.read("dev.yaml");
-    assert_eq!(
-        current_image(&dev, r#""1.0""#).as_deref(),
-        Some(moved.as_str()),
-        "{dev}"
-    );
+    assert_current(&dev, r#""1.0""#, &moved);
     assert_eq!(checkout.read("prod.yaml"), prod, "prod is not followed");
     checkout.commit("dev moved");
 
@@ -190,20 +157,13 @@ fn prod_keeps_its_copy_while_dev_moves_and_takes_a_new_one_when_its_spec_changes
     );
     checkout.import(&["--write"]);
     let promoted = checkout.read("prod.yaml");
-    assert_eq!(
-        current_image(&promoted, "live").as_deref(),
-        Some(next.as_str()),
-        "{promoted}"
-    );
+    assert_current(&promoted, "live", &next);
     checkout.commit("promote");
 
     // `generation: 0` (a client's "again") copies dev:1.1's image of now.
     let newest = checkout.push("1.1", "2");
     checkout.import(&["--write", "--all"]);
-    assert_eq!(
-        current_image(&checkout.read("prod.yaml"), "live").as_deref(),
-        Some(next.as_str())
-    );
+    assert_current(&checkout.read("prod.yaml"), "live", &next);
     checkout.commit("dev 1.1 moved");
     let again = promoted.replace(
         "      name: dev:1.1\n",
@@ -213,11 +173,7 @@ fn prod_keeps_its_copy_while_dev_moves_and_takes_a_new_one_when_its_spec_changes
     checkout.write("prod.yaml", &again);
     checkout.import(&["--write"]);
     let copied = checkout.read("prod.yaml");
-    assert_eq!(
-        current_image(&copied, "live").as_deref(),
-        Some(newest.as_str()),
-        "{copied}"
-    );
+    assert_current(&copied, "live", &newest);
 }
 
 #[test]
@@ -260,17 +216,17 @@ fn a_copy_from_the_internal_registry_is_pulled_through_the_copying_stream() {
         checkout.import(&all);
         let written = checkout.read("prod.yaml");
         assert_eq!(
-            current_pull_spec(&written, r#""1.0""#),
+            current(&written, r#""1.0""#, "dockerImageReference"),
             Some(local.clone()),
             "{written}"
         );
-        assert_eq!(current_image(&written, r#""1.0""#), Some(digest.clone()));
+        assert_current(&written, r#""1.0""#, &digest);
         // Without the cluster's internal registry the source's pull spec stays.
         let checkout = Checkout::new(&[("dev.yaml", dev.as_str()), ("prod.yaml", prod)]);
         checkout.import(&["--write", "--offline"]);
         let written = checkout.read("prod.yaml");
         assert_eq!(
-            current_pull_spec(&written, r#""1.0""#),
+            current(&written, r#""1.0""#, "dockerImageReference"),
             Some(source.clone()),
             "{written}"
         );

@@ -36,3 +36,20 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs `git ARGS` in `root` as a fixed test user; fails the test when git does.
+pub fn git(root: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(root)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .expect("`git` must be on PATH");
+    assert!(status.success(), "git {args:?} in {}", root.display());
+}
+
+/// Commits everything in the work tree at `root` (even nothing).
+pub fn commit(root: &Path, message: &str) {
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", message, "--allow-empty"]);
+}
