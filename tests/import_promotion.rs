@@ -8,7 +8,7 @@ mod support;
 
 use std::path::PathBuf;
 
-use support::cli::{Run, import_in, push_seeded, run};
+use support::cli::{Run, import_in, push_seeded, run, streamlock};
 use support::gitops;
 use support::images::Kind;
 use support::registry::{TestRegistry, loopback_mirror_sets};
@@ -231,4 +231,46 @@ fn a_copy_from_the_internal_registry_is_pulled_through_the_copying_stream() {
             "{written}"
         );
     }
+}
+
+/// `streamlock tag` writes what `oc tag` sends but `generation: 0` (see README): the next import
+/// looks the tag up because the Git rule sees a new or changed spec, and the one after looks up
+/// nothing.
+#[test]
+fn tags_written_by_streamlock_tag_are_looked_up_once() {
+    let empty = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: prod\n  namespace: shop\nspec:\n  tags: []\n";
+    let checkout = Checkout::new(&[("dev.yaml", DEV), ("prod.yaml", empty)]);
+    let first = checkout.push("1.0", "1");
+    let next = checkout.push("1.1", "1");
+    checkout.import(&["--write"]);
+    checkout.commit("import");
+
+    let tag = |args: &[&str]| {
+        let out = run(streamlock(&checkout.root)
+            .current_dir(&checkout.root)
+            .arg("tag")
+            .args(args));
+        assert_eq!(out.code, Some(0), "{args:?}: {}", out.stderr);
+    };
+    // A copy (pinned as an ImageStreamImage) and an external image.
+    tag(&["dev:1.0", "prod:live"]);
+    tag(&["quay.example/team/app:1.1", "prod:edge"]);
+    let tagged = checkout.read("prod.yaml");
+    assert_eq!(tagged.matches("importMode: Legacy").count(), 2, "{tagged}");
+    assert!(!tagged.contains("generation"), "{tagged}");
+    assert_eq!(checkout.import(&["--check"]).code, Some(1));
+    checkout.import(&["--write"]);
+    let imported = checkout.read("prod.yaml");
+    assert_current(&imported, "live", &first);
+    assert_current(&imported, "edge", &next);
+    checkout.commit("tagged");
+
+    let before = checkout.registry.requests().len();
+    let out = checkout.import(&["--check"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        checkout.registry.requests().len(),
+        before,
+        "nothing looked up"
+    );
 }
