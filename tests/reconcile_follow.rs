@@ -508,8 +508,9 @@ fn a_cross_stream_copy_keeps_its_image_while_the_source_moves() {
 #[test]
 fn a_cross_stream_copy_is_made_again_when_its_spec_changes() {
     let b = digest('b');
-    // Each is a spec change by the Git rule: a client's `0`, a generation newer than observed, an
-    // edit since the base revision, an ImageStreamImage whose status holds another image.
+    // Each is a spec change by the Git rule: a failure that no copy records, a client's `0`, a
+    // generation newer than observed, an edit since the base revision, an ImageStreamImage whose
+    // status holds another image.
     let mut zero = istag("live", "dev:1.0");
     zero.generation = Some(0);
     let mut newer = istag("live", "dev:1.0");
@@ -518,7 +519,12 @@ fn a_cross_stream_copy_is_made_again_when_its_spec_changes() {
     let mut base = edited.clone();
     base.spec.tags[0].from.as_mut().unwrap().name = "dev:0.9".into();
     edited.base = Some(Box::new(base));
+    // A status holding an import failure: written by an import of an earlier DockerImage source.
+    let (mut imported, _) = promotion(istag("live", "dev:1.0"));
+    imported.status.as_mut().unwrap().tags[0].conditions =
+        vec![failed("NotFound", "\"quay.io/x:1\" not found", 1, T0)];
     let cases = [
+        imported,
         promotion(zero).0,
         promotion(newer).0,
         edited,

@@ -73,6 +73,12 @@ pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> 
     let from = tag.from.as_ref()?;
     let list = status?;
     match from.kind.as_str() {
+        // A copy never records a failure: this status came from an import of an earlier source.
+        IMAGE_STREAM_TAG | IMAGE_STREAM_IMAGE if !list.conditions.is_empty() => {
+            return Some(Problem::OtherFailure {
+                message: list.conditions[0].message.clone(),
+            });
+        }
         // A copy records the source's image, not the tag it came from: only the base revision and
         // the generation tell that an ImageStreamTag reference changed.
         IMAGE_STREAM_TAG => return None,
