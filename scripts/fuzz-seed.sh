@@ -9,7 +9,7 @@ if [ -n "${STREAMLOCK_CORPUS:-}" ] && [ -d "$STREAMLOCK_CORPUS/files" ]; then
     sources+=("$STREAMLOCK_CORPUS/files")
 fi
 mkdir -p fuzz/corpus/load fuzz/corpus/write_roundtrip fuzz/corpus/reference \
-    fuzz/corpus/manifest fuzz/corpus/token fuzz/corpus/headers
+    fuzz/corpus/manifest fuzz/corpus/token fuzz/corpus/headers fuzz/corpus/tags
 
 # Manifests of at most 64 KiB (the targets' -max_len), named by content so re-seeding adds nothing.
 find "${sources[@]}" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -size -65k -print0 |
@@ -35,10 +35,10 @@ find "${sources[@]}" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json
 
 # Registry answers: fuzz/seeds/<target>/ holds a few of each kind (manifests start with the byte that
 # picks the content type the server claims).
-for target in manifest token headers; do
+for target in manifest token headers tags; do
     cp -n fuzz/seeds/"$target"/* "fuzz/corpus/$target/"
 done
 
-for target in load write_roundtrip reference manifest token headers; do
+for target in load write_roundtrip reference manifest token headers tags; do
     echo "fuzz-seed: $target: $(find "fuzz/corpus/$target" -type f | wc -l) inputs"
 done

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-60}"
-if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(load reference write_roundtrip manifest token headers); fi
+if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(load reference write_roundtrip manifest token headers tags); fi
 
 # cargo-fuzz passes -Z flags to rustc and cargo; this lets the stable toolchain accept them.
 export RUSTC_BOOTSTRAP=1
@@ -24,7 +24,7 @@ scripts/fuzz-seed.sh
 for target in "${targets[@]}"; do
     case "$target" in
         reference) dict=dict/reference.dict ;;
-        manifest | token | headers) dict=dict/registry.dict ;;
+        manifest | token | headers | tags) dict=dict/registry.dict ;;
         *) dict=dict/yaml.dict ;;
     esac
     echo "fuzz: $target for ${seconds}s"

@@ -8,8 +8,11 @@
 //! status entry is the same, the status was not refreshed since the edit, and the tag is looked up
 //! (or, for a tag that copies another stream's, copied again).
 //!
+//! A tag kept as an ImageStreamTag document is compared the same way: the stream's base holds the
+//! documents as they were at the base revision.
+//!
 //! Git is asked once per run (`git cat-file --batch`), and only files whose text differs from the
-//! base are parsed again. Outside a Git work tree, or for a file Git does not have at the base, there
+//! base are parsed again (and the files of ImageStreamTag documents). Outside a Git work tree, or for a file Git does not have at the base, there
 //! is nothing to compare and nothing is selected on that account.
 
 use std::collections::HashMap;
@@ -19,6 +22,7 @@ use std::process::{Command, Stdio};
 
 use crate::load::{self, Limits, Wrapper};
 use crate::model::imagestream::StreamView;
+use crate::model::istag::{self, TagDocument};
 use crate::plan::Stream;
 use crate::repo::Repo;
 
@@ -58,12 +62,22 @@ pub fn attach(repo: &mut Repo, rev: &str, explicit: bool) -> Result<(), Baseline
         return if explicit { Err(e) } else { Ok(()) };
     }
     let top = top.canonicalize().unwrap_or(top);
-    let paths: Vec<Option<String>> = repo
+    let mut paths: Vec<Option<String>> = repo
         .files
         .iter()
         .map(|f| relative(&top, &f.source.path))
         .collect();
-    let texts = cat_files(&top, rev, &paths)?;
+    // The files of ImageStreamTag documents are asked in the same batch.
+    let mut document_files: Vec<&Path> = Vec::new();
+    for at in &repo.tag_documents {
+        if !document_files.contains(&at.path.as_path()) {
+            document_files.push(&at.path);
+        }
+    }
+    paths.extend(document_files.iter().map(|p| relative(&top, p)));
+    let mut texts = cat_files(&top, rev, &paths)?;
+    let document_texts = texts.split_off(repo.files.len());
+    let documents = base_documents(repo, &document_files, document_texts);
     let mut bases: HashMap<(usize, String, String), Stream> = HashMap::new();
     for (index, old) in texts.into_iter().enumerate() {
         let Some(old) = old else { continue };
@@ -95,12 +109,65 @@ pub fn attach(repo: &mut Repo, rev: &str, explicit: bool) -> Result<(), Baseline
             );
         }
     }
-    for located in &mut repo.streams {
+    // A stream whose file is unchanged has itself as its base when one of its documents changed.
+    let unchanged: Vec<Option<Stream>> = (0..repo.streams.len())
+        .map(|i| {
+            if !documents.changed {
+                return None;
+            }
+            Some(Stream {
+                spec: StreamView::read(repo.object(i)?.node).spec,
+                status: repo.streams[i].stream.status.clone(),
+                base: None,
+            })
+        })
+        .collect();
+    for (located, unchanged) in repo.streams.iter_mut().zip(unchanged) {
         let meta = &located.stream.spec.meta;
         let key = (located.file, meta.namespace.clone(), meta.name.clone());
-        located.stream.base = bases.remove(&key).map(Box::new);
+        let mut base = bases.remove(&key).or(unchanged);
+        if let Some(base) = &mut base {
+            istag::merge(&mut base.spec, &documents.at_base);
+        }
+        located.stream.base = base.map(Box::new);
     }
     Ok(())
+}
+
+/// The ImageStreamTag documents at the base revision, and whether any differs from now.
+struct BaseDocuments {
+    at_base: Vec<TagDocument>,
+    changed: bool,
+}
+
+/// Reads the documents of each file in `files` from its text at the base (`None`: Git does not
+/// have it there, so neither are its documents).
+fn base_documents(repo: &Repo, files: &[&Path], texts: Vec<Option<String>>) -> BaseDocuments {
+    let mut base = BaseDocuments {
+        at_base: Vec::new(),
+        changed: false,
+    };
+    for (path, old) in files.iter().zip(texts) {
+        let now: Vec<&TagDocument> = repo
+            .tag_documents
+            .iter()
+            .filter(|at| at.path == *path)
+            .map(|at| &at.document)
+            .collect();
+        let then: Vec<TagDocument> = old
+            .and_then(|old| load::load_bytes(path, old.into_bytes(), Limits::default()).ok())
+            .map(|loaded| {
+                load::find_kind(&loaded.parsed.documents, load::IMAGE_STREAM_TAG)
+                    .iter()
+                    .filter(|found| !matches!(found.wrapper, Wrapper::Template(_)))
+                    .filter_map(|found| TagDocument::read(found.node))
+                    .collect()
+            })
+            .unwrap_or_default();
+        base.changed |= now.len() != then.len() || now.iter().zip(&then).any(|(a, b)| *a != b);
+        base.at_base.extend(then);
+    }
+    base
 }
 
 fn parent_dir(path: &Path) -> PathBuf {

@@ -62,11 +62,12 @@ pub enum Command {
                             streamlock import --write --mirror registry.redhat.io=mirror.local:5000"
     )]
     Import(Box<ImportArgs>),
-    /// Show an ImageStream or one of its tags the way `oc describe` does, from the files (and the registry).
+    /// Show an ImageStream, one of its tags or images the way `oc describe` does, from the files (and the registry).
     #[command(
         after_help = "Examples:\n  streamlock describe is/ruby\n  streamlock describe is/team-a/ruby deploy/\n  \
                             streamlock describe istag/ruby:3.3\n  \
-                            streamlock describe istag/ruby:3.3 --remote   # size, layers, command, labels from the registry\n\n\
+                            streamlock describe istag/ruby:3.3 --remote   # size, layers, command, labels from the registry\n  \
+                            streamlock describe isimage/ruby@3f2a9c       # an image of the history, by digest prefix\n\n\
                             Ages are relative to now, or to SOURCE_DATE_EPOCH when it is set."
     )]
     Describe(DescribeArgs),
@@ -150,6 +151,11 @@ pub struct ImportArgs {
     /// Keep at most N items of history per tag (default: never trim, as OpenShift).
     #[arg(long, value_name = "N")]
     pub history: Option<usize>,
+    /// Tags imported from each spec.dockerImageRepository, in the importer's order (default: 50,
+    /// the API server's maxImagesBulkImportedPerRepository, or .streamlock.yaml's
+    /// `max-repository-tags`); -1 imports every tag.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_repository_tags: Option<i64>,
     #[command(flatten)]
     pub cluster: ClusterArgs,
     /// Concurrent registry requests in all (64: two registries at full speed; see BENCHMARKS.md).
@@ -253,11 +259,12 @@ pub enum ImportFormat {
 
 #[derive(Debug, Args)]
 pub struct DescribeArgs {
-    /// is/[NAMESPACE/]NAME or istag/[NAMESPACE/]NAME[:TAG] (the tag defaults to latest).
+    /// is/[NAMESPACE/]NAME, istag/[NAMESPACE/]NAME[:TAG] (the tag defaults to latest) or
+    /// isimage/[NAMESPACE/]NAME@DIGEST-OR-PREFIX.
     pub target: String,
     /// Files or directories to look in (default: the current directory).
     pub paths: Vec<PathBuf>,
-    /// For istag: also fetch the image's manifest and config from its registry and show its size,
+    /// For istag and isimage: also fetch the image's manifest and config from its registry and show its size,
     /// layers, created time, architecture, command, labels and environment (or a list's platforms).
     #[arg(long)]
     pub remote: bool,

@@ -21,6 +21,11 @@ use crate::reconcile::offline::consistency;
 use crate::reconcile::pullspec;
 use crate::reconcile::{Results, TagImport};
 
+mod repository;
+pub use repository::{
+    DEFAULT_MAX_TAGS, PlannedRepository, TagLimit, chosen, repository_recorded, tag_reference,
+};
+
 /// An ImageStream of the repository: its spec and, when the file has one, its status.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stream {
@@ -81,6 +86,8 @@ pub struct PlanOptions {
     pub follow_pinned_tags: bool,
     /// The cluster's import mode for tags that set none.
     pub default_mode: ImportMode,
+    /// Tags taken from each `spec.dockerImageRepository` (`--max-repository-tags`).
+    pub max_repository_tags: TagLimit,
 }
 
 /// `--tag [NAMESPACE/]STREAM:TAG`.
@@ -171,6 +178,8 @@ pub enum Why {
     All,
     /// Named by `--tag`.
     Requested,
+    /// A tag of `spec.dockerImageRepository`, chosen from its listing (see `repository`).
+    Repository,
 }
 
 /// A tag to import and the lookup that answers it.
@@ -192,6 +201,9 @@ pub struct Plan {
     pub tags: Vec<PlannedTag>,
     /// `--tag` selectors that name no spec tag of any stream.
     pub unmatched: Vec<TagSelector>,
+    /// Whole-repository imports due; their tags join `lookups` and `tags` once listed
+    /// ([`Plan::add_repository_tags`]).
+    pub repositories: Vec<PlannedRepository>,
 }
 
 impl Plan {
@@ -200,7 +212,13 @@ impl Plan {
     pub fn results(&self, outcomes: &[TagImport]) -> Results {
         let mut results = Results::default();
         for planned in &self.tags {
-            if let Some(outcome) = outcomes.get(planned.lookup) {
+            let Some(outcome) = outcomes.get(planned.lookup) else {
+                continue;
+            };
+            if planned.why == Why::Repository {
+                let from = &self.lookups[planned.lookup].reference;
+                results.insert_repository(planned.stream, &planned.tag, from, outcome.clone());
+            } else {
                 results.insert(planned.stream, &planned.tag, outcome.clone());
             }
         }
@@ -241,6 +259,7 @@ pub fn plan(streams: &[Stream], options: &PlanOptions) -> Plan {
         })
         .cloned()
         .collect();
+    out.repositories = repository::due(streams, options);
     out
 }
 

@@ -6,6 +6,7 @@ mod skip;
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 
 /// 2026-01-01T00:00:00Z
 const NOW: &str = "1767225600";
@@ -181,6 +182,99 @@ fn missing_or_zero_times_print_no_age() {
     describe(&["is/untimed", "untimed.yaml"])
         .success()
         .stdout(want);
+}
+
+/// `docs/web-docs.yaml` keeps tag `docs` of `web` as an ImageStreamTag document: it is a spec tag of
+/// the stream, as the server stores it.
+#[test]
+fn an_image_stream_tag_document_is_a_tag_of_its_stream() {
+    let (one, two) = (
+        format!("sha256:abc1{}", "1".repeat(60)),
+        format!("sha256:abc2{}", "2".repeat(60)),
+    );
+    let want = bare_header("web", "team-a")
+        + &format!(
+            "Unique Images:\t\t2\n\
+         Tags:\t\t\t2\n\
+         \n\
+         1.0\n\
+         \x20 tagged from registry.example.com/web:1.0\n\
+         \n\
+         \x20 * registry.example.com/web@{one}\n\
+         \x20     About an hour ago\n\
+         \n\
+         docs\n\
+         \x20 tagged from registry.example.com/web-docs:2.4\n\
+         \n\
+         \x20 The documentation site\n\
+         \n\
+         \x20 * registry.example.com/web-docs@{two}\n\
+         \x20     About an hour ago\n"
+        );
+    describe(&["is/web", "docs"]).success().stdout(want);
+    describe(&["istag/web:docs", "docs"])
+        .success()
+        .stdout(format!(
+            "Image Name:\t{two}\n\
+             Docker Image:\tregistry.example.com/web-docs@{two}\n\
+             Name:\t\t{two}\n\
+             Description:\tThe documentation site\n\
+             Annotations:\t<none>\n"
+        ));
+    // Without the document, the stream has no tag `docs`: its status entry alone is not a tag.
+    describe(&["is/web", "docs/web.yaml"])
+        .success()
+        .stdout(predicate::str::contains("tagged from registry.example.com/web-docs").not());
+}
+
+/// `isimage/STREAM@ID`: the image of the stream's history that a digest or a digest prefix names,
+/// with the server's messages when several or none match.
+#[test]
+fn image_stream_images_by_digest_and_prefix() {
+    let (one, two) = (
+        format!("sha256:abc1{}", "1".repeat(60)),
+        format!("sha256:abc2{}", "2".repeat(60)),
+    );
+    let image = |digest: &str, repository: &str| {
+        format!(
+            "Image Name:\t{digest}\n\
+             Docker Image:\tregistry.example.com/{repository}@{digest}\n\
+             Name:\t\t{digest}\n"
+        )
+    };
+    describe(&[&format!("isimage/team-a/web@{one}"), "docs"])
+        .success()
+        .stdout(image(&one, "web"));
+    describe(&["imagestreamimage/web@abc2", "docs"])
+        .success()
+        .stdout(image(&two, "web-docs"));
+    // The recorded pull spec, not the Local policy's integrated-registry one.
+    let old = format!("sha256:{}", "c".repeat(64));
+    describe(&["isimage/ruby@ccc", "ruby.yaml"])
+        .success()
+        .stdout(format!(
+            "Image Name:\t{old}\n\
+             Docker Image:\tregistry.example.com/ruby@sha256:{}\n\
+             Name:\t\t{old}\n",
+            "b".repeat(64)
+        ));
+    describe(&["isimage/web@abc", "docs"]).code(2).stderr(format!(
+        "streamlock: Operation cannot be fulfilled on imagestreamimages.image.openshift.io \"abc\": \
+         multiple images match the prefix \"abc\": {one}, {two}\n"
+    ));
+    describe(&["isimage/web@abd", "docs"])
+        .code(2)
+        .stderr("streamlock: imagestreamimages.image.openshift.io \"abd\" not found\n");
+    // A stream without status names the whole NAME@ID, as the REST Get does.
+    describe(&["isimage/team-b/tools@abc", "two"])
+        .code(2)
+        .stderr("streamlock: imagestreamimages.image.openshift.io \"tools@abc\" not found\n");
+    describe(&["isimage/web", "docs"])
+        .code(2)
+        .stderr("streamlock: expected exactly one @ in the isimage name \"web\"\n");
+    describe(&["isimage/web@", "docs"])
+        .code(2)
+        .stderr("streamlock: image stream image name \"web@\" must have a name and ID\n");
 }
 
 #[test]

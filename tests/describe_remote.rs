@@ -264,6 +264,55 @@ fn schema2_oci_and_list_in_ocs_layout() {
     assert_eq!(success(&setup.describe("istag/app:multi")), want);
 }
 
+/// `isimage/app@PREFIX --remote` is DescribeImage of that image: what `istag` shows for the tag that
+/// holds it, less the tag's annotations (an ImageStreamImage shows the Image's own), and a list
+/// stays the list, whatever the tag's import mode.
+#[test]
+fn image_stream_images_read_the_image_they_name() {
+    let setup = Setup::new();
+    let rich = setup.push_image("team/rich", false, RICH_CONFIG, &[vec![b'a'; 1500]]);
+    let multi = setup
+        .runtime
+        .block_on(setup.pusher.push("team/multi", "1", Kind::DockerList));
+    setup.write_stream(&rich, "sha256:1", &multi.digest);
+
+    let tag = success(&setup.describe("istag/app:rich"));
+    let without_annotations: String = tag
+        .lines()
+        .filter(|l| !l.starts_with("Description:") && !l.starts_with("Annotations:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(without_annotations.contains("\nArch:\t\tarm64\n"), "{tag}");
+    let prefix = &rich["sha256:".len().."sha256:".len() + 12];
+    let before = setup.registry.requests().len();
+    let image = success(&setup.describe(&format!("isimage/app@{prefix}")));
+    assert_eq!(image, without_annotations);
+    // The API check, the manifest by digest and the image's config: nothing more.
+    let requests = setup.registry.requests();
+    let kinds: Vec<&str> = requests[before..]
+        .iter()
+        .map(|r| match r {
+            r if r.contains("/manifests/") => "manifest",
+            r if r.contains("/blobs/") => "blob",
+            _ => "api check",
+        })
+        .collect();
+    assert_eq!(kinds, ["api check", "manifest", "blob"], "{requests:?}");
+
+    let list = success(&setup.describe(&format!("isimage/team/app@{}", multi.digest)));
+    assert_eq!(list, success(&setup.describe("istag/app:multi")));
+    assert!(list.contains("\nManifests:\tlinux/amd64\t"), "{list}");
+
+    // A child of the list is in no tag's history: not found, before any request.
+    let child = &multi.children[0].1;
+    let out = setup.describe(&format!("isimage/app@{child}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("streamlock: imagestreamimages.image.openshift.io \"{child}\" not found\n")
+    );
+}
+
 /// Go's zero time written out, as some image builders leave `created`: no age either.
 #[test]
 fn a_config_created_at_gos_zero_time_has_no_age() {

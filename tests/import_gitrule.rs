@@ -155,13 +155,7 @@ impl Checkout {
     }
 
     fn git(&self, args: &[&str]) {
-        let status = std::process::Command::new("git")
-            .current_dir(&self.root)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .status()
-            .expect("git");
-        assert!(status.success(), "git {args:?}");
+        support::gitops::git(&self.root, args);
     }
 
     fn commit(&self, message: &str) {

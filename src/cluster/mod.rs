@@ -243,25 +243,33 @@ impl Cluster {
 
     /// Sets `status.dockerImageRepository` and `publicDockerImageRepository` as the server shows
     /// them on this cluster (strategy.go `Decorate`: both are computed on every read); `true` when
-    /// that changed `status`. Only what the cluster configures is set: without an internal registry
-    /// `dockerImageRepository` stays (the server's would come from `spec.dockerImageRepository`), and
-    /// a cluster with neither registry, or a stream without a namespace, changes nothing.
+    /// that changed `status`. Without an internal registry `dockerImageRepository` is the stream's
+    /// `spec.dockerImageRepository` (strategy.go `dockerImageRepository`) when it has one, and stays
+    /// as written otherwise; a cluster with neither registry, or a stream without a namespace,
+    /// changes nothing else.
     pub fn fill_repositories(
         &self,
         namespace: &str,
         name: &str,
+        spec_repository: &str,
         status: &mut StreamStatus,
     ) -> bool {
-        if namespace.is_empty()
-            || (self.internal_registry.is_none() && self.external_registry.is_none())
-        {
-            return false;
-        }
         let mut changed = false;
         let mut set = |field: &mut String, value: String| {
             changed |= *field != value;
             *field = value;
         };
+        if self.internal_registry.is_none() && !spec_repository.is_empty() {
+            set(
+                &mut status.docker_image_repository,
+                spec_repository.to_owned(),
+            );
+        }
+        if namespace.is_empty()
+            || (self.internal_registry.is_none() && self.external_registry.is_none())
+        {
+            return changed;
+        }
         if let Some(internal) = self.docker_image_repository(namespace, name) {
             set(&mut status.docker_image_repository, internal);
         }
@@ -431,9 +439,32 @@ mod tests {
         ];
         for (cluster, namespace, before, after) in cases {
             let mut got = before.clone();
-            let changed = cluster.fill_repositories(namespace, "app", &mut got);
+            let changed = cluster.fill_repositories(namespace, "app", "", &mut got);
             assert_eq!(got, after, "{before:?}");
             assert_eq!(changed, before != after, "{before:?}");
+        }
+    }
+
+    #[test]
+    fn without_an_internal_registry_the_repository_is_the_specs() {
+        let internal = Cluster {
+            internal_registry: Some("int:5000".into()),
+            ..Cluster::default()
+        };
+        let cases = [
+            (Cluster::default(), "ns", "quay.io/x/app", "quay.io/x/app"),
+            (Cluster::default(), "", "quay.io/x/app", "quay.io/x/app"),
+            (Cluster::default(), "ns", "", "kept"),
+            (internal, "ns", "quay.io/x/app", "int:5000/ns/app"),
+        ];
+        for (cluster, namespace, spec, want) in cases {
+            let mut status = StreamStatus {
+                docker_image_repository: "kept".into(),
+                ..StreamStatus::default()
+            };
+            let changed = cluster.fill_repositories(namespace, "app", spec, &mut status);
+            assert_eq!(status.docker_image_repository, want, "{spec:?}");
+            assert_eq!(changed, want != "kept", "{spec:?}");
         }
     }
 

@@ -1,10 +1,12 @@
-//! `streamlock describe is/NAME | istag/NAME[:TAG] [PATHS…] [--remote]`.
+//! `streamlock describe is/NAME | istag/NAME[:TAG] | isimage/NAME@ID [PATHS…] [--remote]`.
 
 use super::{Exit, print};
 use crate::cli::{DescribeArgs, Global};
 use crate::cluster::Cluster;
 use crate::describe::{self, Described, Repository, Target};
 use crate::import::resolve::to_registry;
+use crate::model::istag;
+use crate::plan::Lookup;
 use crate::reconcile::TagImport;
 use crate::registry::{Inspected, Resolver};
 use crate::sanitize;
@@ -33,6 +35,9 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
         Target::Stream { namespace, name }
         | Target::Tag {
             namespace, name, ..
+        }
+        | Target::Image {
+            namespace, name, ..
         } => (namespace.as_deref(), name.as_str()),
     };
     let found = match repository.find(namespace, name) {
@@ -50,18 +55,30 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
         }
     };
     let mut stream = Described::new(found.object.node);
+    // The stream's tags kept as ImageStreamTag documents are its spec tags, as on the server.
+    istag::merge(&mut stream.view.spec, &repository.tag_documents());
     // The server shows the repositories of its cluster, whatever the file holds.
     let (namespace, name) = (stream.namespace().to_owned(), stream.name().to_owned());
+    let spec_repository = stream.view.spec.docker_image_repository.clone();
     let status = stream.view.status.get_or_insert_with(Default::default);
-    cluster.fill_repositories(&namespace, &name, status);
+    cluster.fill_repositories(&namespace, &name, &spec_repository, status);
     let text = match &target {
-        Target::Stream { .. } if args.remote => {
-            Err("--remote reads one image: describe istag/NAME:TAG".to_owned())
-        }
+        Target::Stream { .. } if args.remote => Err(
+            "--remote reads one image: describe istag/NAME:TAG or isimage/NAME@DIGEST".to_owned(),
+        ),
         Target::Stream { .. } => Ok(describe::describe_stream(&stream, describe::now())),
-        Target::Tag { tag, .. } if args.remote => inspect(&args, &cluster, &stream, tag)
-            .map(|image| describe::describe_istag_remote(&stream, tag, &image, describe::now())),
+        Target::Tag { tag, .. } if args.remote => {
+            describe::remote_lookup(&stream, tag, cluster.import_mode)
+                .and_then(|lookup| inspect(&args, &cluster, &lookup))
+                .map(|image| describe::describe_istag_remote(&stream, tag, &image, describe::now()))
+        }
         Target::Tag { tag, .. } => describe::describe_istag(&stream, tag),
+        Target::Image { id, .. } if args.remote => describe::isimage_lookup(&stream, id)
+            .and_then(|lookup| inspect(&args, &cluster, &lookup))
+            .and_then(|image| {
+                describe::describe_isimage_remote(&stream, id, &image, describe::now())
+            }),
+        Target::Image { id, .. } => describe::describe_isimage(&stream, id),
     };
     // Image configs and registry answers are outside text: no control or bidi character of theirs
     // reaches the terminal as itself.
@@ -77,15 +94,9 @@ pub fn run(args: DescribeArgs, global: &Global) -> Exit {
     }
 }
 
-/// Reads the tag's image from its registry (or mirrors) with the engine import uses.
-fn inspect(
-    args: &DescribeArgs,
-    cluster: &Cluster,
-    stream: &Described<'_>,
-    tag: &str,
-) -> Result<Inspected, String> {
-    let planned = describe::remote_lookup(stream, tag, cluster.import_mode)?;
-    let lookup = to_registry(&planned).map_err(|failure| match failure {
+/// Reads an image from its registry (or mirrors) with the engine import uses.
+fn inspect(args: &DescribeArgs, cluster: &Cluster, planned: &Lookup) -> Result<Inspected, String> {
+    let lookup = to_registry(planned).map_err(|failure| match failure {
         TagImport::Failed { message, .. } => message,
         TagImport::Found { image } => image,
         TagImport::Inconclusive { cause, fix } => format!("{cause} ({fix})"),

@@ -9,7 +9,7 @@ use crate::cli::{Global, ImportArgs, ImportFormat};
 use crate::cluster::Cluster;
 use crate::import::job::{self, Action, Source};
 use crate::import::{self, Options, apply};
-use crate::plan::{PlanOptions, Selection, Stream, TagSelector};
+use crate::plan::{PlanOptions, Selection, Stream, TagLimit, TagSelector};
 use crate::reconcile::{ReconcileOptions, check_offline};
 use crate::registry::{self, Resolver};
 use crate::repo::Repo;
@@ -53,6 +53,9 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
             bad.message
         );
     }
+    for document in repo.tag_documents.iter().filter(|d| !d.recorded) {
+        eprintln!("streamlock: {}", document.unrecorded());
+    }
     if let Some(dir) = &args.mode.status_dir {
         for problem in apply::read_status_dir(&mut repo, dir) {
             eprintln!("streamlock: --status-dir: {problem}");
@@ -86,6 +89,12 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
                 .collect::<Result<_, _>>()?,
             follow_pinned_tags: args.pin,
             default_mode: cluster.import_mode,
+            max_repository_tags: match args.max_repository_tags {
+                Some(n) => {
+                    TagLimit::from_number(n).map_err(|e| format!("--max-repository-tags: {e}"))?
+                }
+                None => config.max_repository_tags.unwrap_or_default(),
+            },
         },
         reconcile: ReconcileOptions {
             history: args.history,
@@ -290,7 +299,12 @@ fn stale_repositories(repo: &Repo, streams: &[Stream], cluster: &Cluster) -> Vec
             let meta = &stream.spec.meta;
             let mut status = stream.status.clone().unwrap_or_default();
             cluster
-                .fill_repositories(&meta.namespace, &meta.name, &mut status)
+                .fill_repositories(
+                    &meta.namespace,
+                    &meta.name,
+                    &stream.spec.docker_image_repository,
+                    &mut status,
+                )
                 .then(|| {
                     let name = import_report::stream_name(repo, i);
                     let (want, public) = (

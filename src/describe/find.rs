@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::discover;
 use crate::load::{self, Class, Limits, LoadedFile, Object, Wrapper, find_objects};
 use crate::model::imagestream::StreamView;
+use crate::model::istag::TagDocument;
 use crate::report::display_path;
 
 /// The manifests under some paths, read once.
@@ -57,6 +58,16 @@ impl Repository {
             return Err(problems.join("\n"));
         }
         Ok(Repository { files, problems })
+    }
+
+    /// The ImageStreamTag documents of the files (outside Templates) that define a tag.
+    pub fn tag_documents(&self) -> Vec<TagDocument> {
+        self.files
+            .iter()
+            .flat_map(|file| load::find_kind(&file.parsed.documents, load::IMAGE_STREAM_TAG))
+            .filter(|object| !matches!(object.wrapper, Wrapper::Template(_)))
+            .filter_map(|object| TagDocument::read(object.node))
+            .collect()
     }
 
     /// The stream named `name`, in `namespace` when one is given. Streams inside Templates are not

@@ -98,7 +98,7 @@ fn not_found(stream: &Described<'_>, tag: &str) -> String {
 }
 
 /// `pull_spec`'s repository with `digest` as its id (the pull spec unchanged if it does not parse).
-fn with_digest(pull_spec: &str, digest: &str) -> String {
+pub(super) fn with_digest(pull_spec: &str, digest: &str) -> String {
     match reference::parse(pull_spec) {
         Ok(mut r) => {
             r.tag.clear();
@@ -109,12 +109,19 @@ fn with_digest(pull_spec: &str, digest: &str) -> String {
     }
 }
 
-/// Image Name, Docker Image, Name and the annotations (unaligned).
-fn header(stream: &Described<'_>, tag: &str, image: &str, docker_image: &str) -> String {
+/// DescribeImage's first lines (unaligned): Image Name, Docker Image and Name. The Image object's
+/// creation time is the server's own and no file holds it, so `Created` is not shown.
+pub(super) fn image_header(image: &str, docker_image: &str) -> String {
     let mut out = String::new();
     format_string(&mut out, "Image Name", image);
     format_string(&mut out, "Docker Image", docker_image);
     format_string(&mut out, "Name", image);
+    out
+}
+
+/// [`image_header`] and the annotations (unaligned).
+fn header(stream: &Described<'_>, tag: &str, image: &str, docker_image: &str) -> String {
+    let mut out = image_header(image, docker_image);
     // formatAnnotations, printed only when the image has annotations (last duplicate wins).
     let mut annotations: BTreeMap<String, String> = stream
         .spec_tag(tag)

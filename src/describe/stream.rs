@@ -49,7 +49,7 @@ impl<'a> Described<'a> {
     }
 
     /// Status tag names once each, in file order.
-    fn status_tag_names(&self) -> Vec<String> {
+    pub(super) fn status_tag_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for tag in self.view.status.iter().flat_map(|s| &s.tags) {
             if !names.contains(&tag.tag) {

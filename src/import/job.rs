@@ -127,22 +127,40 @@ pub fn execute(
     source: Source<'_>,
     action: &Action,
 ) -> Result<Job, JobError> {
-    let outcome = match source {
+    let mut outcome = match source {
         Source::Offline => super::run(repo, options, resolve::offline),
         Source::Registries { resolver, progress } => {
-            let mut failure = None;
-            let outcome = super::run(repo, options, |lookups| {
-                resolve::online(lookups, resolver, &options.cluster, progress).unwrap_or_else(|e| {
-                    failure = Some(e);
-                    resolve::offline(lookups)
-                })
-            });
-            if let Some(e) = failure {
+            let failure = std::cell::RefCell::new(None);
+            let outcome =
+                super::run_listing(
+                    repo,
+                    options,
+                    |repositories| {
+                        resolve::list_online(repositories, resolver, &options.cluster)
+                            .unwrap_or_else(|e| {
+                                failure.replace(Some(e));
+                                resolve::unlisted(repositories)
+                            })
+                    },
+                    |lookups| {
+                        resolve::online(lookups, resolver, &options.cluster, progress)
+                            .unwrap_or_else(|e| {
+                                failure.replace(Some(e));
+                                resolve::offline(lookups)
+                            })
+                    },
+                );
+            if let Some(e) = failure.into_inner() {
                 return Err(JobError::Runtime(e));
             }
             outcome
         }
     };
+    // A tag kept as an ImageStreamTag document has its `from.name` in that document, not in the
+    // stream's file: `--pin` leaves it as written.
+    outcome
+        .pins
+        .retain(|(stream, tag, _)| !repo.streams[*stream].documented.contains(tag));
     let (changes, refused) = match action.status_dir() {
         Some(dir) => apply::status_dir_changes(repo, &outcome, dir),
         None => apply::manifest_changes(repo, &outcome),

@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::cluster::Cluster;
 use crate::model::spec::DOCKER_IMAGE;
 use crate::model::status::TagEvent;
-use crate::plan::{self, Plan, PlanOptions, Stream};
+use crate::plan::{self, Plan, PlanOptions, PlannedRepository, Stream};
 use crate::reconcile::{self, ReconcileOptions, Reconciled, TagImport, TagResult, pullspec};
 use crate::repo::Repo;
 
@@ -24,7 +24,22 @@ pub struct Outcome {
     pub pins: Vec<(usize, String, String)>,
     /// Requests made for each lookup of `plan.lookups`.
     pub requests: Vec<u32>,
+    /// What each listing of `plan.repositories` came to, in the same order.
+    pub repositories: Vec<RepositoryOutcome>,
     pub seconds: f64,
+}
+
+/// A repository's tags as listed, or why there is no list.
+pub type TagList = Result<Vec<String>, TagImport>;
+
+/// A whole-repository import's listing (`spec.dockerImageRepository`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepositoryOutcome {
+    /// Every tag listed, or why there is no list (nothing is written for the repository then, as
+    /// the importer records a listing failure only on the ImageStreamImport).
+    pub listed: TagList,
+    /// Requests the listing took (its tags' lookups are counted on each tag).
+    pub requests: u32,
 }
 
 /// What happened to one tag. This, not any text, decides the exit code and every output.
@@ -112,15 +127,22 @@ impl Outcome {
             .iter()
             .map(|(s, t, name)| ((*s, t.as_str()), name.as_str()))
             .collect();
-        let mut lines = Vec::new();
+        let mut lines = self.repository_lines();
         for reconciled in &self.reconciled {
             let spec = &repo.streams[reconciled.stream].stream.spec;
             for report in &reconciled.tags {
+                let key = (reconciled.stream, report.tag.as_str());
+                // A repository tag has no spec tag: its source is the reference looked up.
                 let from = spec
                     .tag(&report.tag)
                     .and_then(|t| t.from.as_ref())
-                    .map_or_else(String::new, |f| f.name.clone());
-                let key = (reconciled.stream, report.tag.as_str());
+                    .map(|f| f.name.clone())
+                    .or_else(|| {
+                        lookups
+                            .get(&key)
+                            .map(|&l| self.plan.lookups[l].reference.clone())
+                    })
+                    .unwrap_or_default();
                 let requests = lookups
                     .get(&key)
                     .map_or(0, |&l| self.requests.get(l).copied().unwrap_or(0));
@@ -138,6 +160,49 @@ impl Outcome {
             }
         }
         lines
+    }
+
+    /// One line per repository whose listing failed (tag `""`, `from` the repository): nothing
+    /// is written for it, and the run fails.
+    fn repository_lines(&self) -> Vec<TagLine> {
+        self.plan
+            .repositories
+            .iter()
+            .zip(&self.repositories)
+            .filter_map(|(planned, listing)| {
+                let failure = listing.listed.as_ref().err()?;
+                let outcome = match failure {
+                    TagImport::Skipped { why } => TagOutcome::Skipped { why: why.clone() },
+                    TagImport::Inconclusive { cause, fix } => TagOutcome::FailedNotRecorded {
+                        cause: cause.clone(),
+                        fix: fix.clone(),
+                    },
+                    TagImport::Failed { reason, message } => TagOutcome::FailedNotRecorded {
+                        cause: format!("listing the repository's tags: {reason}: {message}"),
+                        fix: "fix spec.dockerImageRepository, or give the cluster access to it"
+                            .into(),
+                    },
+                    TagImport::Found { .. } => return None,
+                };
+                Some(TagLine {
+                    stream: planned.stream,
+                    tag: String::new(),
+                    from: planned.repository.clone(),
+                    outcome,
+                    before: None,
+                    after: None,
+                    requests: listing.requests,
+                    pinned: None,
+                })
+            })
+            .collect()
+    }
+
+    /// Requests of the whole run: lookups and tag listings.
+    pub fn total_requests(&self) -> u64 {
+        let lookups = self.requests.iter().map(|&r| u64::from(r));
+        let listings = self.repositories.iter().map(|r| u64::from(r.requests));
+        lookups.chain(listings).sum()
     }
 
     /// Streams whose file content would change (status or pins).
@@ -167,15 +232,29 @@ pub struct Options {
 }
 
 /// Runs the pipeline. `resolve` answers each planned lookup (in order) with an import result and
-/// the number of requests it took.
+/// the number of requests it took. Repository imports are not listed (as offline); see
+/// [`run_listing`].
 pub fn run(
     repo: &Repo,
     options: &Options,
     resolve: impl FnOnce(&[plan::Lookup]) -> Vec<(TagImport, u32)>,
 ) -> Outcome {
+    run_listing(repo, options, resolve::unlisted, resolve)
+}
+
+/// Runs the pipeline, listing the tags of due repository imports first: `list` answers each
+/// planned repository (in order) with its tags, or why there are none, and the requests it took;
+/// the tags the importer would take then join the lookups `resolve` answers.
+pub fn run_listing(
+    repo: &Repo,
+    options: &Options,
+    list: impl FnOnce(&[PlannedRepository]) -> Vec<(TagList, u32)>,
+    resolve: impl FnOnce(&[plan::Lookup]) -> Vec<(TagImport, u32)>,
+) -> Outcome {
     let started = Instant::now();
     let streams = repo.plain_streams();
-    let plan = plan::plan(&streams, &options.plan);
+    let mut plan = plan::plan(&streams, &options.plan);
+    let repositories = add_repository_tags(&mut plan, &streams, &options.plan, list);
     let answers = resolve(&plan.lookups);
     let (imports, requests): (Vec<TagImport>, Vec<u32>) = answers.into_iter().unzip();
     let results = plan.results(&imports);
@@ -193,8 +272,34 @@ pub fn run(
         reconciled,
         pins,
         requests,
+        repositories,
         seconds: started.elapsed().as_secs_f64(),
     }
+}
+
+/// Lists the planned repositories and plans the lookups of the tags the importer takes.
+fn add_repository_tags(
+    plan: &mut Plan,
+    streams: &[Stream],
+    options: &PlanOptions,
+    list: impl FnOnce(&[PlannedRepository]) -> Vec<(TagList, u32)>,
+) -> Vec<RepositoryOutcome> {
+    if plan.repositories.is_empty() {
+        return Vec::new();
+    }
+    let listed = list(&plan.repositories);
+    let planned = plan.repositories.clone();
+    planned
+        .iter()
+        .zip(listed)
+        .map(|(repository, (listed, requests))| {
+            if let Ok(tags) = &listed {
+                let chosen = plan::chosen(tags.clone(), options.max_repository_tags);
+                plan.add_repository_tags(streams, repository, &chosen, options);
+            }
+            RepositoryOutcome { listed, requests }
+        })
+        .collect()
 }
 
 /// `from.name` rewritten to `name:tag@digest` for every DockerImage tag that was found and whose
@@ -248,7 +353,8 @@ fn fill_repositories(cluster: &Cluster, stream: &Stream, reconciled: &mut Reconc
         .status
         .clone()
         .unwrap_or_else(|| stream.status.clone().unwrap_or_default());
-    if cluster.fill_repositories(&meta.namespace, &meta.name, &mut status)
+    let spec_repository = &stream.spec.docker_image_repository;
+    if cluster.fill_repositories(&meta.namespace, &meta.name, spec_repository, &mut status)
         || reconciled.status.is_some()
     {
         reconciled.status = Some(status);

@@ -9,6 +9,7 @@
 //! cluster-config:                       # the cluster these files target, relative to this file
 //!   - cluster/image.config.yaml
 //! platform: linux/arm64                 # the control plane's, for Legacy manifest-list choice
+//! max-repository-tags: 50               # the API server's maxImagesBulkImportedPerRepository (-1: all)
 //! ```
 
 use std::collections::HashMap;
@@ -29,6 +30,8 @@ pub struct Config {
     pub cluster_config: Vec<PathBuf>,
     /// `platform:`, the control plane's `OS/ARCH[/VARIANT]`.
     pub platform: Option<String>,
+    /// `max-repository-tags:`, tags imported per `spec.dockerImageRepository`.
+    pub max_repository_tags: Option<crate::plan::TagLimit>,
     /// Where it was read from, for messages.
     pub path: Option<PathBuf>,
 }
@@ -134,9 +137,18 @@ impl Config {
                     })?;
                     config.platform = Some(text.to_string());
                 }
+                Some("max-repository-tags") => {
+                    let limit = match entry.value.value() {
+                        Some(load::Value::Int(n)) => crate::plan::TagLimit::from_number(n),
+                        _ => Err("expected a number of tags, or -1 for no limit".into()),
+                    };
+                    config.max_repository_tags = Some(limit.map_err(|e| {
+                        format!("{}: max-repository-tags: {e}", place(&entry.value))
+                    })?);
+                }
                 Some(other) => {
                     return Err(format!(
-                        "{}: unknown setting `{other}` (expected `rules`, `exclude`, `cluster-config` or `platform`)",
+                        "{}: unknown setting `{other}` (expected `rules`, `exclude`, `cluster-config`, `platform` or `max-repository-tags`)",
                         place(&entry.key)
                     ));
                 }

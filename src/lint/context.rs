@@ -24,6 +24,9 @@ pub struct Context<'a> {
     pub schema: &'a [Problem],
     /// The stream sits in a Template: `${PARAM}` values are opaque.
     pub in_template: bool,
+    /// The object is an ImageStreamTag document: its one tag belongs to a stream defined elsewhere,
+    /// so the other tags of that stream are known only once every file has been read.
+    pub tag_document: bool,
     /// Findings that stand only if their check holds: (index in the rule output, check).
     pub deferred: RefCell<Vec<(usize, CrossCheck)>>,
 }
@@ -52,6 +55,15 @@ impl Context<'_> {
             .enumerate()
             .filter(move |(i, (t, _))| last.get(t.name.as_str()) == Some(i))
             .map(|(_, pair)| pair)
+    }
+
+    /// `metadata.name` as written (an ImageStreamTag document's view names the stream part only).
+    pub fn written_name(&self) -> &str {
+        self.object()
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(Node::as_str)
+            .unwrap_or("")
     }
 
     /// The line of the file where `path` (in this object) is.
@@ -86,6 +98,12 @@ pub enum CrossCheck {
     },
     /// More than one linted stream has exactly this namespace and name.
     DefinedAgain { namespace: String, name: String },
+    /// A linted ImageStream visible from `namespace` defines spec tag `tag` itself.
+    SpecTagDefined {
+        namespace: String,
+        name: String,
+        tag: String,
+    },
 }
 
 impl CrossCheck {
@@ -98,16 +116,25 @@ impl CrossCheck {
                 tag,
             } => repo.has_stream(namespace, name) && !repo.has_tag(namespace, name, tag),
             CrossCheck::DefinedAgain { namespace, name } => repo.copies(namespace, name) > 1,
+            CrossCheck::SpecTagDefined {
+                namespace,
+                name,
+                tag,
+            } => repo.has_spec_tag(namespace, name, tag),
         }
     }
 }
 
 /// One stream as the index needs it: its name, namespace ("" = unset) and tag names (spec and status).
+/// An ImageStreamTag document is indexed as a part of its stream (`document`): its tag is the
+/// stream's, but it is not another copy of the stream.
 #[derive(Clone, Debug, Default)]
 pub struct IndexedStream {
     pub name: String,
     pub namespace: String,
-    pub tags: Vec<String>,
+    pub spec_tags: Vec<String>,
+    pub status_tags: Vec<String>,
+    pub document: bool,
 }
 
 impl IndexedStream {
@@ -117,13 +144,9 @@ impl IndexedStream {
         IndexedStream {
             name: spec.meta.name.clone(),
             namespace: spec.meta.namespace.clone(),
-            tags: spec
-                .tags
-                .iter()
-                .map(|t| &t.name)
-                .chain(status_tags)
-                .cloned()
-                .collect(),
+            spec_tags: spec.tags.iter().map(|t| t.name.clone()).collect(),
+            status_tags: status_tags.cloned().collect(),
+            document: false,
         }
     }
 }
@@ -131,47 +154,55 @@ impl IndexedStream {
 /// Every stream in the linted files by name, with the namespaces it was seen in.
 #[derive(Debug, Default)]
 pub struct RepoIndex {
-    streams: HashMap<String, Vec<(String, Vec<String>)>>,
+    streams: HashMap<String, Vec<IndexedStream>>,
 }
 
 impl RepoIndex {
     pub fn add(&mut self, stream: IndexedStream) {
         self.streams
-            .entry(stream.name)
+            .entry(stream.name.clone())
             .or_default()
-            .push((stream.namespace, stream.tags));
+            .push(stream);
     }
 
-    /// The tag lists of the copies of stream `name` visible from a stream in `namespace` (a
-    /// reference without a namespace means the referring stream's own; an unset namespace matches
-    /// any).
+    /// The entries of stream `name` visible from a stream in `namespace` (a reference without a
+    /// namespace means the referring stream's own; an unset namespace matches any).
     fn visible<'a>(
         &'a self,
         namespace: &'a str,
         name: &str,
-    ) -> impl Iterator<Item = &'a [String]> + 'a {
+    ) -> impl Iterator<Item = &'a IndexedStream> + 'a {
         self.streams
             .get(name)
             .into_iter()
             .flatten()
-            .filter(move |(ns, _)| ns.is_empty() || namespace.is_empty() || ns == namespace)
-            .map(|(_, tags)| tags.as_slice())
+            .filter(move |s| {
+                s.namespace.is_empty() || namespace.is_empty() || s.namespace == namespace
+            })
     }
 
     pub fn has_stream(&self, namespace: &str, name: &str) -> bool {
         self.visible(namespace, name).next().is_some()
     }
 
-    /// How many linted streams have exactly this namespace and name.
+    /// How many linted streams (not ImageStreamTag documents) have exactly this namespace and name.
     pub fn copies(&self, namespace: &str, name: &str) -> usize {
         self.streams.get(name).map_or(0, |all| {
-            all.iter().filter(|(ns, _)| ns == namespace).count()
+            all.iter()
+                .filter(|s| !s.document && s.namespace == namespace)
+                .count()
         })
     }
 
     pub fn has_tag(&self, namespace: &str, name: &str, tag: &str) -> bool {
         self.visible(namespace, name)
-            .any(|tags| tags.iter().any(|t| t == tag))
+            .any(|s| s.spec_tags.iter().chain(&s.status_tags).any(|t| t == tag))
+    }
+
+    /// Whether a linted ImageStream (not a document) visible from `namespace` has `tag` in its spec.
+    pub fn has_spec_tag(&self, namespace: &str, name: &str, tag: &str) -> bool {
+        self.visible(namespace, name)
+            .any(|s| !s.document && s.spec_tags.iter().any(|t| t == tag))
     }
 }
 
@@ -183,7 +214,8 @@ mod tests {
         IndexedStream {
             name: name.into(),
             namespace: namespace.into(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
+            spec_tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..IndexedStream::default()
         }
     }
 
@@ -218,5 +250,24 @@ mod tests {
         repo.add(stream("base", "ci", &[]));
         assert!(again("ci", "base").holds(&repo));
         assert!(!again("", "tools").holds(&repo));
+    }
+
+    #[test]
+    fn a_tag_document_adds_a_tag_but_not_a_copy() {
+        let mut repo = RepoIndex::default();
+        repo.add(stream("app", "ci", &["1"]));
+        repo.add(IndexedStream {
+            document: true,
+            ..stream("app", "ci", &["2"])
+        });
+        assert!(repo.has_tag("ci", "app", "2"));
+        assert_eq!(repo.copies("ci", "app"), 1);
+        let defined = |tag: &str| CrossCheck::SpecTagDefined {
+            namespace: "ci".into(),
+            name: "app".into(),
+            tag: tag.into(),
+        };
+        assert!(defined("1").holds(&repo));
+        assert!(!defined("2").holds(&repo));
     }
 }

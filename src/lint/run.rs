@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::cluster::Cluster;
 use crate::load::{self, Class, Limits, LoadedFile, Position, Source, Span, Wrapper};
 use crate::model::imagestream::StreamView;
+use crate::model::istag;
 use crate::model::path::FieldPath;
 use crate::model::schema;
 
@@ -213,14 +214,23 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Option
             .map(|d| (d, None)),
         );
     }
-    let objects = load::find_objects(&file.parsed.documents);
-    let views: Vec<StreamView> = objects.iter().map(|o| StreamView::read(o.node)).collect();
-    let indexed = views.iter().map(IndexedStream::of).collect();
+    let objects = linted_objects(&file.parsed.documents);
+    let indexed = objects
+        .iter()
+        .filter_map(|(_, kind, view)| match kind {
+            ObjectKind::Stream => Some(IndexedStream::of(view)),
+            ObjectKind::TagDocument => Some(IndexedStream {
+                document: true,
+                ..IndexedStream::of(view)
+            }),
+            ObjectKind::Mapping => None,
+        })
+        .collect();
 
     let mut streams = 0;
     let mut skipped: Vec<(String, usize)> = Vec::new();
     let mut linted_spans = Vec::new();
-    for (object, view) in objects.iter().zip(&views) {
+    for (object, kind, view) in &objects {
         let in_template = match &object.wrapper {
             Wrapper::Template(name) if !options.templates => {
                 match skipped.iter_mut().find(|(n, _)| n == name) {
@@ -232,23 +242,36 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Option
             Wrapper::Template(_) => true,
             _ => false,
         };
-        streams += 1;
         linted_spans.push(object.node.span);
         let opaque = |node: &load::Node| {
             in_template && node.as_scalar().is_some_and(|s| s.text.contains("${"))
         };
-        let schema = schema::check(object.node, &opaque);
+        // The ImageStream schema (wrong types, unknown fields) is an ImageStream's only.
+        let schema = match kind {
+            ObjectKind::Stream => schema::check(object.node, &opaque),
+            ObjectKind::TagDocument | ObjectKind::Mapping => Vec::new(),
+        };
         let cx = Context {
             view,
             source,
             options,
             schema: &schema,
             in_template,
+            tag_document: *kind == ObjectKind::TagDocument,
             deferred: RefCell::default(),
         };
         let mut findings: Vec<Finding> = Vec::new();
-        for rule in rules::ALL {
-            (rule.check)(&cx, &mut findings);
+        match kind {
+            ObjectKind::Stream => {
+                streams += 1;
+                rules::for_streams().for_each(|rule| (rule.check)(&cx, &mut findings));
+            }
+            ObjectKind::TagDocument => rules::TAG_DOCUMENT
+                .iter()
+                .for_each(|rule| (rule.check)(&cx, &mut findings)),
+            ObjectKind::Mapping => rules::MAPPING
+                .iter()
+                .for_each(|rule| (rule.check)(&cx, &mut findings)),
         }
         let mut deferred = cx.deferred.into_inner().into_iter().peekable();
         let ignored = suppressions(view, &mut findings);
@@ -296,6 +319,38 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Option
     }
     placed.sort_by_key(|(d, _)| (d.span.start, d.rule.id));
     Some(checked(file.source, placed, streams, skipped, indexed))
+}
+
+/// What kind of object a linted object is, for the rules it gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ObjectKind {
+    Stream,
+    TagDocument,
+    Mapping,
+}
+
+/// The ImageStreams, ImageStreamTag and ImageStreamMapping documents of a file, each with the view
+/// its rules read (a document's as the one-tag stream it names: `model::istag`).
+fn linted_objects(
+    documents: &[load::Document],
+) -> Vec<(load::Object<'_>, ObjectKind, StreamView<'_>)> {
+    let streams = load::find_objects(documents).into_iter().map(|o| {
+        let view = StreamView::read(o.node);
+        (o, ObjectKind::Stream, view)
+    });
+    let tags = load::find_kind(documents, load::IMAGE_STREAM_TAG)
+        .into_iter()
+        .map(|o| {
+            let view = istag::lint_view(o.node);
+            (o, ObjectKind::TagDocument, view)
+        });
+    let mappings = load::find_kind(documents, load::IMAGE_STREAM_MAPPING)
+        .into_iter()
+        .map(|o| {
+            let view = istag::metadata_view(o.node);
+            (o, ObjectKind::Mapping, view)
+        });
+    streams.chain(tags).chain(mappings).collect()
 }
 
 /// Splits placed diagnostics into the report and the deferred checks; frees the text when there is

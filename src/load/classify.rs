@@ -3,7 +3,9 @@
 //! files that hold an ImageStream, so that someone else's file never fails a lint or an import.
 //!
 //! - A file whose YAML reads holds ImageStreams when `find_objects` finds one (plain, in a
-//!   `List`/`ImageStreamList` or in a `Template`).
+//!   `List`/`ImageStreamList` or in a `Template`). An `ImageStreamTag` or `ImageStreamMapping`
+//!   document found in the same places makes it ours too: it defines (or records) a tag of a stream.
+//!   Only whole objects count: the `from.kind: ImageStreamTag` of a BuildConfig trigger is a field.
 //! - A file whose YAML does not read (or reads only as template markup: `{{ .Values.x }}` is a
 //!   mapping used as a key) is ours only when its text shows an ImageStream kind; see
 //!   [`shows_imagestream_kind`]. With Helm/Go or Jinja2 markup it is the source of a template, not a
@@ -13,7 +15,7 @@
 use std::path::Path;
 
 use super::node::{Node, NodeKind};
-use super::objects::find_objects;
+use super::objects::{OUR_KINDS, find_kind};
 use super::{FileError, LoadedFile};
 
 /// Why a file that holds no ImageStream is skipped, as commands say it.
@@ -22,7 +24,8 @@ pub const NOT_IMAGESTREAM: &str = "not ImageStream YAML";
 /// What a file is to streamlock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Class {
-    /// Holds ImageStreams, or is broken YAML whose text shows an ImageStream kind.
+    /// Holds ImageStreams (or ImageStreamTag / ImageStreamMapping documents), or is broken YAML
+    /// whose text shows an ImageStream kind.
     Streams,
     /// Template source (Helm/Go, Jinja2) whose text shows an ImageStream: it cannot be read as a
     /// manifest until rendered. `at` is the byte offset of its first markup.
@@ -34,7 +37,10 @@ pub enum Class {
 /// Classifies a file that was read and parsed.
 pub fn classify(file: &LoadedFile) -> Class {
     let text = &file.source.text;
-    let objects = find_objects(&file.parsed.documents);
+    let objects: Vec<_> = OUR_KINDS
+        .iter()
+        .flat_map(|kind| find_kind(&file.parsed.documents, kind))
+        .collect();
     let broken = file.parsed.error.is_some();
     if let Some(first) = first_markup(text) {
         let template = |at| Class::Template {
@@ -77,9 +83,10 @@ pub fn unreadable_is_ours(error: &FileError) -> bool {
 /// Whether the text has a `kind` key whose value is `ImageStream` or `ImageStreamList`, as YAML
 /// (`kind: ImageStream`, `- kind: ImageStream`, `{kind: ImageStream}`, any indentation) or JSON
 /// (`"kind": "ImageStream"`). The key may differ in case (`Kind`), as `find_objects` allows; the value
-/// may not (the API server's kinds are case-sensitive). `ImageStreamTag` does not count: it is what
-/// every BuildConfig and DeploymentConfig trigger names in `from.kind`, and streamlock does not read
-/// ImageStreamTag objects. Whole-line `#` comments are ignored.
+/// may not (the API server's kinds are case-sensitive). `ImageStreamTag` does not count in text that
+/// does not read: it is what every BuildConfig and DeploymentConfig trigger names in `from.kind`, so
+/// the text alone cannot tell an ImageStreamTag document from a trigger. Whole-line `#` comments are
+/// ignored.
 pub fn shows_imagestream_kind(text: &str) -> bool {
     text.lines()
         .filter(|line| !line.trim_start().starts_with('#'))
@@ -223,6 +230,23 @@ mod tests {
                 "a.json",
                 "{\"kind\": \"ImageStream\", \"metadata\": {\"name\": \"a\"}\"}",
                 Class::Streams,
+            ),
+            // ImageStreamTag and ImageStreamMapping documents define or record a stream's tag.
+            (
+                "istag.yaml",
+                "kind: ImageStreamTag\nmetadata: {name: 'app:v1'}\ntag: {from: {kind: DockerImage, name: a}}\n",
+                Class::Streams,
+            ),
+            (
+                "ism.json",
+                "{\"kind\": \"ImageStreamMapping\", \"tag\": \"v1\"}",
+                Class::Streams,
+            ),
+            // A trigger's `from.kind: ImageStreamTag` is a field, not a document.
+            (
+                "bc.yaml",
+                "kind: BuildConfig\nspec:\n  strategy:\n    sourceStrategy:\n      from: {kind: ImageStreamTag, name: 'ruby:3'}\n",
+                Class::Other,
             ),
             // An OpenShift Template's `${{PARAM}}` is plain YAML, not template markup.
             (

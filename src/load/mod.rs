@@ -1,5 +1,5 @@
-//! Stage 2: a file's bytes → spanned YAML documents → the ImageStream objects inside them, and
-//! whether the file is ours at all.
+//! Stage 2: a file's bytes → spanned YAML documents → the ImageStream objects inside them (and
+//! ImageStreamTag / ImageStreamMapping documents), and whether the file is ours at all.
 
 pub mod budget;
 pub mod classify;
@@ -12,7 +12,9 @@ use std::path::Path;
 
 pub use classify::{Class, classify, unreadable_is_ours};
 pub use node::{Entry, Layout, Node, NodeKind, Scalar, ScalarStyle, Span, Value};
-pub use objects::{Object, Wrapper, find_objects};
+pub use objects::{
+    IMAGE_STREAM_MAPPING, IMAGE_STREAM_TAG, OUR_KINDS, Object, Wrapper, find_kind, find_objects,
+};
 pub use parse::{Document, DuplicateKey, Limits, Parsed, YamlError};
 pub use source::{Position, Source};
 

@@ -1,5 +1,6 @@
 //! Finds the ImageStream objects in a file's documents: plain, in `List`/`ImageStreamList` items,
-//! in a bare top-level sequence, or in a `Template`'s `objects`.
+//! in a bare top-level sequence, or in a `Template`'s `objects`. ImageStreamTag and
+//! ImageStreamMapping documents are found the same way, by their own kinds.
 
 use super::node::Node;
 use super::parse::Document;
@@ -14,6 +15,11 @@ pub enum Wrapper {
     Template(String),
 }
 
+/// The kind of an ImageStreamTag document: a spec tag of its stream, kept as an object of its own.
+pub const IMAGE_STREAM_TAG: &str = "ImageStreamTag";
+/// The kind of an ImageStreamMapping document: what a registry sends after a push.
+pub const IMAGE_STREAM_MAPPING: &str = "ImageStreamMapping";
+
 /// One ImageStream (or something written as one) and where it sits.
 #[derive(Clone, Debug)]
 pub struct Object<'a> {
@@ -26,10 +32,19 @@ pub struct Object<'a> {
 /// Every object whose kind is ImageStream, in file order. A misspelt `Kind`/`KIND` key counts too,
 /// so that lint can say what is wrong with it instead of silently skipping the stream.
 pub fn find_objects(documents: &[Document]) -> Vec<Object<'_>> {
+    find_kind(documents, "ImageStream")
+}
+
+/// The kinds streamlock reads: ImageStreams and the documents that name one of their tags.
+pub const OUR_KINDS: [&str; 3] = ["ImageStream", IMAGE_STREAM_TAG, IMAGE_STREAM_MAPPING];
+
+/// Every object of `kind` (`ImageStream`, [`IMAGE_STREAM_TAG`], [`IMAGE_STREAM_MAPPING`]), found
+/// where [`find_objects`] finds ImageStreams.
+pub fn find_kind<'a>(documents: &'a [Document], kind: &str) -> Vec<Object<'a>> {
     let mut out = Vec::new();
     for (index, doc) in documents.iter().enumerate() {
         if let Some(root) = &doc.root {
-            collect(root, index, Wrapper::None, 0, &mut out);
+            collect(root, kind, index, Wrapper::None, 0, &mut out);
         }
     }
     out
@@ -37,6 +52,7 @@ pub fn find_objects(documents: &[Document]) -> Vec<Object<'_>> {
 
 fn collect<'a>(
     node: &'a Node,
+    kind: &str,
     document: usize,
     wrapper: Wrapper,
     depth: usize,
@@ -47,7 +63,7 @@ fn collect<'a>(
     }
     if let Some(items) = node.as_seq() {
         for item in items {
-            collect(item, document, Wrapper::List, depth + 1, out);
+            collect(item, kind, document, Wrapper::List, depth + 1, out);
         }
         return;
     }
@@ -55,7 +71,7 @@ fn collect<'a>(
         Some("List" | "ImageStreamList") => {
             if let Some(items) = node.get("items").and_then(Node::as_seq) {
                 for item in items {
-                    collect(item, document, Wrapper::List, depth + 1, out);
+                    collect(item, kind, document, Wrapper::List, depth + 1, out);
                 }
             }
         }
@@ -68,7 +84,7 @@ fn collect<'a>(
                 .to_string();
             if let Some(objects) = node.get("objects").and_then(Node::as_seq) {
                 for object in objects {
-                    if kind_of(object) == Some("ImageStream") {
+                    if kind_of(object) == Some(kind) {
                         out.push(Object {
                             document,
                             node: object,
@@ -78,7 +94,7 @@ fn collect<'a>(
                 }
             }
         }
-        Some("ImageStream") => out.push(Object {
+        Some(found) if found == kind => out.push(Object {
             document,
             node,
             wrapper,

@@ -57,7 +57,8 @@ impl<'a> StreamView<'a> {
     }
 }
 
-fn read_tag(node: &Node) -> SpecTag {
+/// Reads a TagReference (a spec tag, or an ImageStreamTag document's `tag`).
+pub fn read_tag(node: &Node) -> SpecTag {
     let policy = node.get("importPolicy");
     SpecTag {
         name: string(Some(node), "name"),
@@ -118,7 +119,7 @@ fn list(node: Option<&Node>) -> impl Iterator<Item = &Node> {
     node.and_then(Node::as_seq).unwrap_or(&[]).iter()
 }
 
-fn string(parent: Option<&Node>, key: &str) -> String {
+pub(crate) fn string(parent: Option<&Node>, key: &str) -> String {
     parent
         .and_then(|p| p.get(key))
         .and_then(Node::as_str)

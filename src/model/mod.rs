@@ -1,6 +1,7 @@
 //! Typed views of ImageStreams and OpenShift's image reference grammar.
 
 pub mod imagestream;
+pub mod istag;
 pub mod names;
 pub mod path;
 pub mod reference;

@@ -1,15 +1,11 @@
 //! Kubernetes and OpenShift name rules, with the API server's messages.
 
+/// ValidateObjectMeta's message for an object without a name.
+pub const NAME_REQUIRED: &str = "Required value: name or generateName is required";
+
 /// `ValidateImageStreamName`: path-segment rules, then `[a-z0-9]+(?:[._-][a-z0-9]+)*`.
 pub fn image_stream_name(name: &str) -> Result<(), String> {
-    if name == "." || name == ".." {
-        return Err(format!("may not be '{name}'"));
-    }
-    for bad in ['/', '%'] {
-        if name.contains(bad) {
-            return Err(format!("may not contain '{bad}'"));
-        }
-    }
+    path_segment_name(name)?;
     let mut previous_separator = true;
     for c in name.chars() {
         let separator = matches!(c, '.' | '_' | '-');
@@ -22,6 +18,20 @@ pub fn image_stream_name(name: &str) -> Result<(), String> {
     }
     if previous_separator {
         return Err(r#"must match "[a-z0-9]+(?:[._-][a-z0-9]+)*""#.to_string());
+    }
+    Ok(())
+}
+
+/// apimachinery path.ValidatePathSegmentName: what every object name must be, since it is a segment
+/// of the object's URL.
+pub fn path_segment_name(name: &str) -> Result<(), String> {
+    if name == "." || name == ".." {
+        return Err(format!("may not be '{name}'"));
+    }
+    for bad in ['/', '%'] {
+        if name.contains(bad) {
+            return Err(format!("may not contain '{bad}'"));
+        }
     }
     Ok(())
 }

@@ -338,7 +338,7 @@ fn qualified(namespace: &str, name: &str) -> String {
 }
 
 /// lg imageutil DigestOrImageMatch: `id` is a prefix of the image's hex digest or of its full name.
-pub(super) fn matches_image(image: &str, id: &str) -> bool {
+pub(crate) fn matches_image(image: &str, id: &str) -> bool {
     let hex = image
         .split_once(':')
         .filter(|(algorithm, hex)| !algorithm.is_empty() && !hex.is_empty())

@@ -14,13 +14,15 @@ mod follow;
 pub mod generation;
 pub mod offline;
 pub mod pullspec;
+mod repository;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::status::{NamedTagEventList, StreamStatus, TagEvent};
 use crate::plan::{Stream, importable};
 
 use events::TagMap;
+pub(crate) use follow::matches_image;
 pub use offline::{Finding, Problem, check_offline};
 
 /// The registry's answer for one stream tag.
@@ -41,6 +43,8 @@ pub enum TagImport {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Results {
     by_tag: HashMap<(usize, String), TagImport>,
+    /// Tags of whole-repository imports: (stream, tag) → (the reference looked up, its answer).
+    repository: BTreeMap<(usize, String), (String, TagImport)>,
 }
 
 impl Results {
@@ -50,6 +54,20 @@ impl Results {
 
     pub fn get(&self, stream: usize, tag: &str) -> Option<&TagImport> {
         self.by_tag.get(&(stream, tag.to_owned()))
+    }
+
+    /// The answer for `tag` of a whole-repository import of `stream`, looked up as `from`.
+    pub fn insert_repository(&mut self, stream: usize, tag: &str, from: &str, import: TagImport) {
+        self.repository
+            .insert((stream, tag.to_owned()), (from.to_owned(), import));
+    }
+
+    /// The repository tags of `stream`: (tag, reference looked up, answer), by tag name.
+    pub fn repository_tags(&self, stream: usize) -> impl Iterator<Item = (&str, &str, &TagImport)> {
+        self.repository
+            .range((stream, String::new())..)
+            .take_while(move |((s, _), _)| *s == stream)
+            .map(|((_, tag), (from, import))| (tag.as_str(), from.as_str(), import))
     }
 }
 
@@ -126,6 +144,7 @@ pub fn reconcile(
                 verdicts.insert((i, tag.name.clone()), verdict);
             }
         }
+        verdicts.extend(repository::apply(stream, i, results, &mut after[i], now));
     }
     // Tags that follow other tags can feed each other across streams (an alias of an
     // ImageStreamImage whose history holds that alias): follow until nothing changes, so a second
@@ -253,6 +272,7 @@ fn reports(
             imported || follows
         })
         .map(|t| t.name.as_str())
+        .chain(results.repository_tags(i).map(|(tag, _, _)| tag))
         .collect();
     names.sort_unstable();
     names

@@ -4,7 +4,7 @@
 use crate::model::reference;
 use crate::model::spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, SpecTag};
 use crate::model::status::NamedTagEventList;
-use crate::plan::{Stream, importable};
+use crate::plan::{Stream, importable, repository_recorded};
 
 use super::follow::matches_image;
 use super::generation::{observed_generation, tag_generation};
@@ -23,6 +23,9 @@ pub enum Problem {
     OtherDigest { pinned: String, status: String },
     /// The recorded failure is about another reference than `from.name` names now.
     OtherFailure { message: String },
+    /// `spec.dockerImageRepository` is set but status holds no tag of a repository import
+    /// (the finding's tag is empty).
+    RepositoryNotImported { repository: String },
 }
 
 /// One finding of the offline check.
@@ -53,7 +56,7 @@ pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
                 consistency(tag, status)
             };
             if let Some(problem) = problem {
-                let message = message(stream, tag, &problem);
+                let message = message(stream, &tag.name, &problem);
                 findings.push(Finding {
                     stream: i,
                     tag: tag.name.clone(),
@@ -61,6 +64,18 @@ pub fn check_offline(streams: &[Stream]) -> Vec<Finding> {
                     message,
                 });
             }
+        }
+        let repository = &stream.spec.docker_image_repository;
+        if !repository.is_empty() && !repository_recorded(stream) {
+            let problem = Problem::RepositoryNotImported {
+                repository: repository.clone(),
+            };
+            findings.push(Finding {
+                stream: i,
+                tag: String::new(),
+                message: message(stream, "", &problem),
+                problem,
+            });
         }
     }
     findings
@@ -122,13 +137,15 @@ pub(crate) fn consistency(tag: &SpecTag, status: Option<&NamedTagEventList>) -> 
     }
 }
 
-fn message(stream: &Stream, tag: &SpecTag, problem: &Problem) -> String {
+/// The finding's text: `tag` names the tag (empty for the stream's repository import).
+fn message(stream: &Stream, tag: &str, problem: &Problem) -> String {
     let meta = &stream.spec.meta;
-    let name = if meta.namespace.is_empty() {
-        format!("{}:{}", meta.name, tag.name)
+    let stream_name = if meta.namespace.is_empty() {
+        meta.name.clone()
     } else {
-        format!("{}/{}:{}", meta.namespace, meta.name, tag.name)
+        format!("{}/{}", meta.namespace, meta.name)
     };
+    let name = format!("{stream_name}:{tag}");
     match problem {
         Problem::NoStatus => format!("tag {name} has no status; run `streamlock import`"),
         Problem::Outdated { spec, observed } => format!(
@@ -139,6 +156,9 @@ fn message(stream: &Stream, tag: &SpecTag, problem: &Problem) -> String {
         ),
         Problem::OtherFailure { message } => format!(
             "tag {name} records a failed import of another reference ({message}); run `streamlock import`"
+        ),
+        Problem::RepositoryNotImported { repository } => format!(
+            "stream {stream_name} imports spec.dockerImageRepository {repository}, but its status records no tag of it; run `streamlock import`"
         ),
         Problem::OtherDigest { pinned, status } => format!(
             "tag {name} pins {pinned} but its status records {}; run `streamlock import`",

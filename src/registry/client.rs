@@ -175,6 +175,18 @@ impl Registry {
             .await
     }
 
+    /// `GET /v2/<path>` in `repository`'s pull scope, for paths other than manifests and blobs
+    /// (tag lists: see `tags`).
+    pub async fn get(
+        &self,
+        http: &Http,
+        repository: &str,
+        path: &str,
+        count: &Counter,
+    ) -> Result<Reply, LookupError> {
+        self.fetch(http, Method::GET, repository, path, count).await
+    }
+
     /// One authorized request for `/v2/<path>` in `repository`'s pull scope.
     async fn fetch(
         &self,

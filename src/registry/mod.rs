@@ -17,9 +17,11 @@ mod inspect;
 mod manifest;
 pub mod mirror_config;
 mod mirrors;
+mod once;
 mod quota;
 mod resolver;
 mod retry;
+mod tags;
 mod yaml;
 
 pub use credentials::{Credential, CredentialError, Credentials};
@@ -30,12 +32,14 @@ pub mod parsers {
     pub use super::auth::{Challenge, parse_challenge, parse_token_answer};
     pub use super::manifest::{check_body, choose_child};
     pub use super::retry::parse_retry_after;
+    pub use super::tags::{Pages, next_page, parse_tag_list};
 }
 pub use inspect::{ContainerConfig, Content, Image, ImageConfig, Inspected, Layer, ListedManifest};
 pub use manifest::{DOCKER_LIST, DOCKER_SCHEMA2, OCI_INDEX, OCI_MANIFEST};
 pub use mirrors::{MirrorError, MirrorKind, MirrorRule};
 pub use resolver::{Config, ConfigError, Resolver};
 pub use retry::RetryPolicy;
+pub use tags::{Listed, Listing, ListingResult};
 
 /// How a list is imported: the mode is plain spec data, shared with the planner.
 pub use crate::model::spec::ImportMode;

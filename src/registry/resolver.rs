@@ -13,6 +13,7 @@ use super::credentials::Credentials;
 use super::error::{FIX_RETRY_LATER, LookupError, from_error_body};
 use super::manifest::{self, choose_child, is_list, is_sha256_digest, sha256_digest};
 use super::mirrors::{MirrorRule, places};
+use super::once::once_each;
 use super::retry::{RetryPolicy, retryable_status};
 use super::{ImportMode, Lookup, LookupResult, Outcome, Platform};
 
@@ -82,7 +83,7 @@ pub struct Resolver {
 
 pub(super) struct Inner {
     pub(super) http: Http,
-    jobs: Semaphore,
+    pub(super) jobs: Semaphore,
     per_registry: usize,
     quota_floor: u32,
     pub(super) insecure_registries: Vec<String>,
@@ -172,47 +173,24 @@ impl Resolver {
         lookups: Vec<Lookup>,
         done: Arc<dyn Fn() + Send + Sync>,
     ) -> Vec<LookupResult> {
-        let mut first_of: HashMap<&Lookup, usize> = HashMap::new();
-        let mut tasks = Vec::new();
-        let mut slots = Vec::with_capacity(lookups.len());
-        for lookup in &lookups {
-            let slot = *first_of.entry(lookup).or_insert_with(|| {
-                let inner = self.inner.clone();
-                let lookup = lookup.clone();
-                let done = done.clone();
-                tasks.push(tokio::spawn(async move {
-                    let result = inner.resolve(&lookup).await;
-                    done();
-                    result
-                }));
-                tasks.len() - 1
-            });
-            slots.push(slot);
-        }
-        let mut answers = Vec::with_capacity(tasks.len());
-        for task in tasks {
-            answers.push(task.await.unwrap_or_else(|err| {
-                LookupResult {
-                    outcome: LookupError::inconclusive(
-                        format!("lookup aborted: {err}"),
-                        "an internal task failed; run again",
-                    )
-                    .into_outcome(""),
-                    requests: 0,
-                }
-            }));
-        }
-        let mut seen = vec![false; answers.len()];
-        slots
-            .into_iter()
-            .map(|slot| {
-                let mut answer = answers[slot].clone();
-                if std::mem::replace(&mut seen[slot], true) {
-                    answer.requests = 0;
-                }
-                answer
-            })
-            .collect()
+        let work = |lookup: Lookup| {
+            let inner = self.inner.clone();
+            let done = done.clone();
+            async move {
+                let result = inner.resolve(&lookup).await;
+                done();
+                result
+            }
+        };
+        let aborted = |why: String| LookupResult {
+            outcome: LookupError::inconclusive(
+                format!("lookup aborted: {why}"),
+                "an internal task failed; run again",
+            )
+            .into_outcome(""),
+            requests: 0,
+        };
+        once_each(&lookups, work, aborted, |answer| answer.requests = 0).await
     }
 
     /// Resolves one lookup.

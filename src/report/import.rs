@@ -29,7 +29,7 @@ impl Summary {
     pub fn of(lines: &[TagLine], outcome: &Outcome) -> Summary {
         let mut s = Summary {
             tags: lines.len(),
-            requests: outcome.requests.iter().map(|&r| u64::from(r)).sum(),
+            requests: outcome.total_requests(),
             ..Summary::default()
         };
         for line in lines {
@@ -162,11 +162,16 @@ pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], options: HumanOp
         if !shown {
             continue;
         }
+        // A line without a tag is the stream's repository import (its listing).
+        let what = if line.tag.is_empty() {
+            " spec.dockerImageRepository".to_owned()
+        } else {
+            format!(":{}", line.tag)
+        };
         let name = format!(
-            "{}: {}:{}",
+            "{}: {}{what}",
             display_path(repo.path_of(line.stream)),
             stream_name(repo, line.stream),
-            line.tag
         );
         let (label, detail) = match &line.outcome {
             TagOutcome::FailedRecorded { reason, message } => (

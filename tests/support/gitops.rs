@@ -37,7 +37,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Runs `git ARGS` in `root` as a fixed test user; fails the test when git does.
+/// Runs `git ARGS` in `root` as a committer named `t`; fails the test when it fails.
 pub fn git(root: &Path, args: &[&str]) {
     let status = Command::new("git")
         .current_dir(root)

@@ -41,7 +41,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let path = path.key("from").key("name");
-        if stream == own.name && (namespace == own.namespace || from.namespace.is_empty()) {
+        // A document's stream is defined elsewhere: its other tags are known only to the index.
+        let same_stream =
+            stream == own.name && (namespace == own.namespace || from.namespace.is_empty());
+        if same_stream && !cx.tag_document {
             if let Some(&(ring, at)) = on_loop.get(tag.name.as_str()) {
                 out.push(Finding::at(
                     &RULE,

@@ -14,19 +14,12 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let meta = cx.object().get("metadata");
     let path = FieldPath::root().key("metadata");
-    let name = meta
-        .and_then(|m| m.get("name"))
-        .and_then(|n| n.as_str())
-        .unwrap_or("");
+    let name = cx.written_name();
     if cx.opaque(name) {
         return;
     }
     if name.is_empty() {
-        out.push(Finding::at(
-            &RULE,
-            path.key("name"),
-            "Required value: name or generateName is required",
-        ));
+        out.push(Finding::at(&RULE, path.key("name"), names::NAME_REQUIRED));
     } else if let Err(why) = names::image_stream_name(name) {
         out.push(Finding::at(
             &RULE,
