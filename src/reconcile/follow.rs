@@ -2,17 +2,22 @@
 //! `reference: true` DockerImage tags, ImageStreamTag aliases and ImageStreamImage lookups, within a
 //! stream and across the streams of the repository.
 //!
-//! The server copies a cross-stream source only when the alias' spec changes, and follows same-stream
-//! sources on every status change (imagestream/strategy.go tagsChanged, updateChangedTrackingTags).
-//! Every tag is resolved here against the current state of its source, which is what applying the
-//! repository to an empty cluster would give, and keeps the record in Git telling what a tag means
-//! now. Sources are resolved before the tags that follow them; a loop is reported, not followed.
+//! As the server does (openshift-apiserver imagestream/strategy.go): an ImageStreamTag of the same
+//! stream follows its source on every change (updateChangedTrackingTags → imageutil
+//! UpdateTrackingTags); any other ImageStreamTag, and every ImageStreamImage, is copied once, when
+//! its spec changes (tagsChanged), and then keeps what it copied while the source moves on: that is
+//! how a promotion from `dev` to `prod` stays put. "Its spec changes" is the Git rule the import
+//! planner uses (`plan::spec_changed`: no status, status that no longer matches, an edit since the
+//! base revision, a newer or `0` generation). A copy of a source's image from the internal registry
+//! is rewritten to the copying stream's pull spec. Sources are resolved before the tags that follow
+//! them; a loop is reported, not followed.
 
 use std::collections::HashMap;
 
-use crate::model::spec::SpecTag;
+use crate::model::reference;
+use crate::model::spec::{FromRef, IMAGE_STREAM_TAG, ImportMode, SpecTag};
 use crate::model::status::TagEvent;
-use crate::plan::Stream;
+use crate::plan::{Stream, spec_changed};
 
 use super::TagResult;
 use super::events::{TagMap, add_tag_event};
@@ -24,6 +29,8 @@ pub(super) fn follow_all(
     streams: &[Stream],
     tags: &mut [TagMap],
     now: &str,
+    internal_registry: Option<&str>,
+    default_mode: ImportMode,
 ) -> HashMap<(usize, String), TagResult> {
     let mut index = HashMap::new();
     for (i, s) in streams.iter().enumerate() {
@@ -36,6 +43,8 @@ pub(super) fn follow_all(
         index,
         tags,
         now,
+        internal_registry,
+        default_mode,
         state: HashMap::new(),
         stack: Vec::new(),
         soft: 0,
@@ -62,6 +71,8 @@ struct Follower<'a> {
     index: HashMap<(&'a str, &'a str), usize>,
     tags: &'a mut [TagMap],
     now: &'a str,
+    internal_registry: Option<&'a str>,
+    default_mode: ImportMode,
     state: HashMap<(usize, String), State>,
     /// Tags being resolved, outermost first: a loop is a tag found on it again.
     stack: Vec<(usize, String)>,
@@ -129,9 +140,15 @@ impl Follower<'_> {
         let Some(from) = spec_tag.from.as_ref() else {
             return Ok(());
         };
-        let spec = &self.streams[i].spec;
-        let generation = tag_generation(spec, spec_tag);
+        let stream = &self.streams[i];
+        let generation = tag_generation(&stream.spec, spec_tag);
         match from.kind.as_str() {
+            "ImageStreamTag" | "ImageStreamImage"
+                if !tracks_source(stream, from)
+                    && !spec_changed(stream, spec_tag, self.default_mode) =>
+            {
+                Ok(())
+            }
             "DockerImage" if spec_tag.reference && !from.name.is_empty() => {
                 let event = TagEvent {
                     created: self.now.to_owned(),
@@ -161,6 +178,7 @@ impl Follower<'_> {
                 // cross-stream one is copied at its own spec generation (tagReferenceToTagEvent).
                 if j != i {
                     event.generation = generation;
+                    self.localize(i, j, spec_tag, &mut event);
                 }
                 add_tag_event(&mut self.tags[i], &spec_tag.name, event);
                 Ok(())
@@ -177,20 +195,39 @@ impl Follower<'_> {
                     let _ = self.ensure(j, &name);
                 }
                 self.soft -= 1;
-                let event = self.find_image(j, id)?;
-                add_tag_event(
-                    &mut self.tags[i],
-                    &spec_tag.name,
-                    TagEvent {
-                        created: self.now.to_owned(),
-                        generation,
-                        ..event
-                    },
-                );
+                let mut event = TagEvent {
+                    created: self.now.to_owned(),
+                    generation,
+                    ..self.find_image(j, id)?
+                };
+                self.localize(i, j, spec_tag, &mut event);
+                add_tag_event(&mut self.tags[i], &spec_tag.name, event);
                 Ok(())
             }
             // Imported tags were handled before; other kinds are lint's business.
             _ => Ok(()),
+        }
+    }
+
+    /// A copy of stream `j`'s image from the internal registry is pulled through stream `i` from
+    /// then on: `HOST/J_NS/J_NAME@…` becomes `HOST/I_NS/I_NAME@…` (strategy.go tagsChanged, for
+    /// tags that are not `reference: true`; the pull spec in library-go's `Exact` form).
+    fn localize(&self, i: usize, j: usize, spec_tag: &SpecTag, event: &mut TagEvent) {
+        let Some(host) = self.internal_registry else {
+            return;
+        };
+        let Ok(mut pulled) = reference::parse(&event.docker_image_reference) else {
+            return;
+        };
+        let (source, meta) = (&self.streams[j].spec.meta, &self.streams[i].spec.meta);
+        if !spec_tag.reference
+            && pulled.registry == host
+            && pulled.namespace == source.namespace
+            && pulled.name == source.name
+        {
+            pulled.namespace.clone_from(&meta.namespace);
+            pulled.name.clone_from(&meta.name);
+            event.docker_image_reference = pulled.exact();
         }
     }
 
@@ -199,7 +236,7 @@ impl Follower<'_> {
     fn source<'n>(
         &self,
         i: usize,
-        from: &'n crate::model::spec::FromRef,
+        from: &'n FromRef,
         sep: char,
     ) -> Result<(usize, &'n str), Failure> {
         let meta = &self.streams[i].spec.meta;
@@ -281,6 +318,19 @@ impl Failure {
     fn skipped(why: String) -> Self {
         Failure::Verdict(TagResult::Skipped { why })
     }
+}
+
+/// Whether the tag follows every change of its source: an ImageStreamTag of its own stream
+/// (imageutil UpdateTrackingTags: same namespace, `<tag>` or `<this stream>:<tag>`).
+fn tracks_source(stream: &Stream, from: &FromRef) -> bool {
+    let meta = &stream.spec.meta;
+    let own_namespace = from.namespace.is_empty() || from.namespace == meta.namespace;
+    let own_stream = match reference::split_stream_tag(&from.name) {
+        Ok((Some(name), _)) => name == meta.name,
+        Ok((None, _)) => true,
+        Err(_) => false,
+    };
+    from.kind == IMAGE_STREAM_TAG && own_namespace && own_stream
 }
 
 fn qualified(namespace: &str, name: &str) -> String {

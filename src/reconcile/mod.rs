@@ -18,6 +18,7 @@ mod repository;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::model::spec::ImportMode;
 use crate::model::status::{NamedTagEventList, StreamStatus, TagEvent};
 use crate::plan::{Stream, importable};
 
@@ -74,10 +75,15 @@ impl Results {
 }
 
 /// Options of [`reconcile`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReconcileOptions {
     /// `--history N`: keep at most N items per tag (at least one). `None`: never trim, as the server.
     pub history: Option<usize>,
+    /// The cluster's `internalRegistryHostname`: a copy of another stream's image from it is
+    /// rewritten to the copying stream's pull spec.
+    pub internal_registry: Option<String>,
+    /// The cluster's import mode for tags that set none (the Git rule reads it, `plan::spec_changed`).
+    pub default_mode: ImportMode,
 }
 
 /// What happened to one tag.
@@ -155,7 +161,13 @@ pub fn reconcile(
     }
     for _ in 0..FOLLOW_PASSES {
         let previous = after.clone();
-        let followed = follow::follow_all(streams, &mut after, now);
+        let followed = follow::follow_all(
+            streams,
+            &mut after,
+            now,
+            options.internal_registry.as_deref(),
+            options.default_mode,
+        );
         for tags in &mut after {
             trim(tags, options.history);
         }

@@ -2,10 +2,11 @@
 //! every importable tag's status up to date with its spec?
 
 use crate::model::reference;
-use crate::model::spec::{ImportMode, SpecTag};
+use crate::model::spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, ImportMode, SpecTag};
 use crate::model::status::NamedTagEventList;
 use crate::plan::{Stream, importable, repository_recorded};
 
+use super::follow::matches_image;
 use super::generation::{observed_generation, tag_generation};
 use super::pullspec;
 
@@ -92,6 +93,26 @@ pub(crate) fn consistency(
 ) -> Option<Problem> {
     let from = tag.from.as_ref()?;
     let list = status?;
+    match from.kind.as_str() {
+        // A copy never records a failure: this status came from an import of an earlier source.
+        IMAGE_STREAM_TAG | IMAGE_STREAM_IMAGE if !list.conditions.is_empty() => {
+            return Some(Problem::OtherFailure {
+                message: list.conditions[0].message.clone(),
+            });
+        }
+        // A copy records the source's image, not the tag it came from: only the base revision and
+        // the generation tell that an ImageStreamTag reference changed.
+        IMAGE_STREAM_TAG => return None,
+        IMAGE_STREAM_IMAGE => {
+            let (_, id) = reference::split_stream_image(&from.name).ok()?;
+            let current = list.items.first()?;
+            return (!matches_image(&current.image, id)).then(|| Problem::OtherDigest {
+                pinned: id.to_owned(),
+                status: current.image.clone(),
+            });
+        }
+        _ => {}
+    }
     if let Some(failure) = list.conditions.first() {
         // The importer names the reference as resolve::to_registry's `display` does.
         let normalized = reference::parse(&from.name)

@@ -19,7 +19,8 @@ pub struct Options {
     pub source_kind: Option<String>,
     /// `source` or `local`.
     pub reference_policy: String,
-    pub import_mode: Option<String>,
+    /// `importPolicy.importMode` as oc sends it: `Legacy` unless `--import-mode` says otherwise.
+    pub import_mode: String,
     /// oc's current project: the namespace of names written without one.
     pub namespace: String,
 }
@@ -242,7 +243,7 @@ pub fn spec_tag(source: &Source, dest: &Dest, options: &Options) -> (NewSpecTag,
         import_policy: ImportPolicy {
             insecure: options.insecure,
             scheduled: options.scheduled,
-            import_mode: options.import_mode.clone().unwrap_or_default(),
+            import_mode: options.import_mode.clone(),
         },
         reference_policy: if options.reference_policy.eq_ignore_ascii_case("local") {
             "Local"

@@ -17,7 +17,10 @@ use crate::model::imagestream::StreamView;
 use crate::model::spec::{FromRef, ImportPolicy, SpecTag, StreamSpec};
 use crate::model::status::StreamStatus;
 
-/// The spec tag `oc tag` sends, as it is written into the file. Generation is left to the server.
+/// The spec tag `oc tag` sends, as it is written into the file, without the `generation: 0` oc sends
+/// for an external image: the server replaces that at once (strategy.go
+/// ensureSpecTagGenerationsAreSet), while in Git it would stay and ask for an import on every apply
+/// and every run; the Git rule of `plan` gives the one import it asks for (README, `tag`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewSpecTag {
     pub name: String,

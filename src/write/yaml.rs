@@ -23,7 +23,9 @@ impl Default for YamlStyle {
         YamlStyle {
             unit: 2,
             seq_offset: 0,
-            time: Quote::Plain,
+            // As `oc get -o yaml` prints a metav1.Time: a YAML 1.1 reader (PyYAML, Ansible) loads a
+            // plain one as a datetime, not the string Kubernetes means.
+            time: Quote::Double,
             digest: Quote::Plain,
             text: Quote::Double,
         }
@@ -174,7 +176,9 @@ fn learn_quotes(entry: &Entry, style: &mut YamlStyle) {
         _ => Quote::Plain,
     };
     match key.text.as_str() {
-        "created" | "lastTransitionTime" => style.time = quote,
+        // A file's single quotes are kept; its plain times are not (see `Default`).
+        "created" | "lastTransitionTime" if quote != Quote::Plain => style.time = quote,
+        "created" | "lastTransitionTime" => {}
         "image" | "dockerImageReference" if !value.text.is_empty() => style.digest = quote,
         _ if quote != Quote::Plain => style.text = quote,
         _ => {}

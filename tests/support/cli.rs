@@ -29,6 +29,19 @@ pub fn streamlock(home: &Path) -> Command {
     command
 }
 
+/// `streamlock import` in the work tree `root`, at a fixed time, with the mirror rules of
+/// `.ci/mirrors.yaml` sending lookups to `registry` over plain HTTP, and no retries.
+pub fn import_in(root: &Path, registry: &TestRegistry) -> Command {
+    let mut command = streamlock(root);
+    command
+        .current_dir(root)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args(["import", "--mirror-config", ".ci/mirrors.yaml"])
+        .args(["--insecure-registry", &registry.addr])
+        .args(["--retries", "0", "--timeout", "5"]);
+    command
+}
+
 /// Runs `command` to completion.
 pub fn run(command: &mut Command) -> Run {
     let start = Instant::now();
@@ -59,9 +72,22 @@ pub fn write_stream(dir: &Path, name: &str, tags: &[(&str, &str)]) -> PathBuf {
 
 /// Pushes one tag from synchronous test code.
 pub fn push(registry: &TestRegistry, repo: &str, tag: &str, kind: Kind) -> Pushed {
+    push_seeded(registry, repo, tag, kind, "1")
+}
+
+/// [`push`] with the pusher's `seed`: another seed makes another image for the same tag.
+pub fn push_seeded(
+    registry: &TestRegistry,
+    repo: &str,
+    tag: &str,
+    kind: Kind,
+    seed: &str,
+) -> Pushed {
+    let mut pusher = Pusher::new(registry);
+    pusher.seed = seed.to_owned();
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime")
-        .block_on(Pusher::new(registry).push(repo, tag, kind))
+        .block_on(pusher.push(repo, tag, kind))
 }

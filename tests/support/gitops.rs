@@ -45,5 +45,11 @@ pub fn git(root: &Path, args: &[&str]) {
         .args(args)
         .status()
         .expect("`git` must be on PATH");
-    assert!(status.success(), "git {args:?}");
+    assert!(status.success(), "git {args:?} in {}", root.display());
+}
+
+/// Commits everything in the work tree at `root` (even nothing).
+pub fn commit(root: &Path, message: &str) {
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", message, "--allow-empty"]);
 }

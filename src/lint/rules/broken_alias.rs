@@ -24,7 +24,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             .iter()
             .flat_map(|s| s.tags.iter().map(|t| t.tag.as_str())),
     );
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         let Some(from) = tag.from.as_ref().filter(|f| f.kind == IMAGE_STREAM_TAG) else {
             continue;
         };

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         let Some(from) = &tag.from else { continue };
         if from.name.is_empty() || cx.opaque(&from.name) {
             continue;

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         let mode = tag.import_policy.import_mode.as_str();
         if matches!(mode, "" | "Legacy" | "PreserveOriginal") || cx.opaque(mode) {
             continue;

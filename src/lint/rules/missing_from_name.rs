@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         if tag.from.as_ref().is_some_and(|f| f.name.is_empty()) {
             out.push(Finding::at(
                 &RULE,

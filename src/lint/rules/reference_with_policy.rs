@@ -6,15 +6,17 @@ pub static RULE: Rule = Rule {
     id: "reference-with-import-policy",
     severity: Severity::Warning,
     summary: "`reference: true` together with an import policy that is never used",
-    help: "A `reference: true` tag is never imported: the cluster records from.name as it is. `scheduled`, `insecure` and `importMode` have no effect on it. Remove the import policy, or drop `reference` if you meant to import.",
+    help: "A `reference: true` tag is never imported: the cluster records from.name as it is. `scheduled` and `insecure` have no effect on it. Remove them, or drop `reference` if you meant to import.",
     check,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         let policy = &tag.import_policy;
-        if tag.reference && (policy.scheduled || policy.insecure || !policy.import_mode.is_empty())
-        {
+        // Not `importMode`: the server defaults it on every tag (image/v1 defaults.go
+        // SetDefaults_TagImportPolicy) and `oc tag --reference` sends it, so exported and tagged
+        // streams carry it on reference tags too.
+        if tag.reference && (policy.scheduled || policy.insecure) {
             out.push(Finding::at(
                 &RULE,
                 path.key("importPolicy"),

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         let Some(from) = tag.from.as_ref().filter(|f| f.kind == DOCKER_IMAGE) else {
             continue;
         };

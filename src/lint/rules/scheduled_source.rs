@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         let kind = tag.from.as_ref().map_or("", |f| f.kind.as_str());
         if tag.import_policy.scheduled && matches!(kind, IMAGE_STREAM_TAG | IMAGE_STREAM_IMAGE) {
             out.push(Finding::at(

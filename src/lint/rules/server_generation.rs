@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         if let Some(generation) = tag.generation.filter(|&g| g != 0) {
             out.push(Finding::at(
                 &RULE,

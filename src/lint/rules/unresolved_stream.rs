@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let own = &cx.spec().meta;
-    for (tag, path) in cx.spec().tags.iter().zip(&cx.view.tag_paths) {
+    for (tag, path) in cx.spec_tags() {
         let Some((stream, namespace)) = source_stream(tag, own) else {
             continue;
         };
