@@ -140,7 +140,10 @@ pub fn execute(
             if let Some(e) = failure {
                 return Err(JobError::Runtime(e));
             }
-            outcome
+            Outcome {
+                registries: resolver.registry_uses(),
+                ..outcome
+            }
         }
     };
     let (changes, refused) = match action.status_dir() {

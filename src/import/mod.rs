@@ -13,6 +13,7 @@ use crate::model::spec::DOCKER_IMAGE;
 use crate::model::status::TagEvent;
 use crate::plan::{self, Plan, PlanOptions, Stream};
 use crate::reconcile::{self, ReconcileOptions, Reconciled, TagImport, TagResult, pullspec};
+use crate::registry::RegistryUse;
 use crate::repo::Repo;
 
 /// What one import run decided.
@@ -24,6 +25,8 @@ pub struct Outcome {
     pub pins: Vec<(usize, String, String)>,
     /// Requests made for each lookup of `plan.lookups`.
     pub requests: Vec<u32>,
+    /// Each registry contacted: the request its lookups started with, and how many it served.
+    pub registries: Vec<RegistryUse>,
     pub seconds: f64,
 }
 
@@ -193,6 +196,7 @@ pub fn run(
         reconciled,
         pins,
         requests,
+        registries: Vec::new(),
         seconds: started.elapsed().as_secs_f64(),
     }
 }

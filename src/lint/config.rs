@@ -9,6 +9,8 @@
 //! cluster-config:                       # the cluster these files target, relative to this file
 //!   - cluster/image.config.yaml
 //! platform: linux/arm64                 # the control plane's, for Legacy manifest-list choice
+//! head-first:                           # registries whose manifest GETs count as pulls
+//!   - registry.example.com
 //! ```
 
 use std::collections::HashMap;
@@ -29,6 +31,8 @@ pub struct Config {
     pub cluster_config: Vec<PathBuf>,
     /// `platform:`, the control plane's `OS/ARCH[/VARIANT]`.
     pub platform: Option<String>,
+    /// `head-first:` registry hosts: `import` starts their lookups with a HEAD.
+    pub head_first: Vec<String>,
     /// Where it was read from, for messages.
     pub path: Option<PathBuf>,
 }
@@ -134,9 +138,20 @@ impl Config {
                     })?;
                     config.platform = Some(text.to_string());
                 }
+                Some("head-first") => {
+                    for host in entry.value.as_seq().unwrap_or(&[]) {
+                        let host = host.as_str().filter(|h| !h.is_empty()).ok_or_else(|| {
+                            format!(
+                                "{}: a head-first entry must be a registry host[:port]",
+                                place(host)
+                            )
+                        })?;
+                        config.head_first.push(host.to_string());
+                    }
+                }
                 Some(other) => {
                     return Err(format!(
-                        "{}: unknown setting `{other}` (expected `rules`, `exclude`, `cluster-config` or `platform`)",
+                        "{}: unknown setting `{other}` (expected `rules`, `exclude`, `cluster-config`, `platform` or `head-first`)",
                         place(&entry.key)
                     ));
                 }

@@ -18,6 +18,7 @@ use super::error::LookupError;
 use super::manifest;
 use super::quota::Quota;
 use super::retry::{RetryPolicy, parse_retry_after, retryable_status};
+use super::{FirstRequest, RegistryUse};
 use crate::sanitize;
 
 /// The largest manifest, config blob or error body read. Distribution refuses to store a manifest
@@ -114,7 +115,13 @@ pub struct Registry {
     endpoint: OnceCell<Result<Endpoint, LookupError>>,
     tokens: TokenCache,
     pub quota: Quota,
+    /// Lookups in flight at once: on HTTP/2 these are streams on one connection, on HTTP/1.1 one
+    /// kept-alive connection each.
     pub permits: Semaphore,
+    /// How a manifest lookup starts here.
+    pub first: FirstRequest,
+    /// Lookups started here, for the report.
+    lookups: AtomicU32,
 }
 
 /// The authorization a request carried, to tell what a 401 means.
@@ -132,6 +139,7 @@ impl Registry {
         named_insecure: bool,
         per_registry: usize,
         quota_floor: u32,
+        first: FirstRequest,
     ) -> Self {
         Registry {
             host: host.to_owned(),
@@ -142,11 +150,27 @@ impl Registry {
             tokens: TokenCache::default(),
             quota: Quota::new(quota_floor),
             permits: Semaphore::new(per_registry.max(1)),
+            first,
+            lookups: AtomicU32::new(0),
         }
     }
 
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    /// Counts one lookup started here.
+    pub fn started(&self) {
+        self.lookups.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// This registry's first request and how many lookups began with it.
+    pub fn usage(&self) -> RegistryUse {
+        RegistryUse {
+            registry: self.host.clone(),
+            first: self.first,
+            lookups: self.lookups.load(Ordering::Relaxed),
+        }
     }
 
     /// `GET` or `HEAD` of `/v2/<repository>/manifests/<reference>` with the full Accept list.

@@ -1,4 +1,5 @@
-//! Resolving lookups: mirrors in order, limits, and the HEAD-first manifest protocol.
+//! Resolving lookups: mirrors in order, limits, and the manifest protocol (GET-first, or HEAD-first
+//! where a GET is a counted pull).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use super::error::{FIX_RETRY_LATER, LookupError, from_error_body};
 use super::manifest::{self, choose_child, is_list, is_sha256_digest, sha256_digest};
 use super::mirrors::{MirrorRule, places};
 use super::retry::{RetryPolicy, retryable_status};
-use super::{ImportMode, Lookup, LookupResult, Outcome, Platform};
+use super::{FirstRequest, ImportMode, Lookup, LookupResult, Outcome, Platform, RegistryUse};
 
 /// Everything the engine is told by the command line.
 pub struct Config {
@@ -32,6 +33,9 @@ pub struct Config {
     pub ca_bundles: Vec<(String, String)>,
     /// Hosts reached without TLS verification, falling back to plain HTTP (`--insecure-registry`).
     pub insecure_registries: Vec<String>,
+    /// Hosts whose manifest lookups start with a HEAD (`--head-first`, `head-first:`), as Docker
+    /// Hub's always do.
+    pub head_first: Vec<String>,
     pub credentials: Credentials,
     pub mirrors: Vec<MirrorRule>,
     /// The platform the control plane would run on (`--platform`); Legacy imports prefer it.
@@ -54,6 +58,7 @@ impl Default for Config {
             ca_files: Vec::new(),
             ca_bundles: Vec::new(),
             insecure_registries: Vec::new(),
+            head_first: Vec::new(),
             credentials: Credentials::none(),
             mirrors: Vec::new(),
             platform: Platform::linux_amd64(),
@@ -86,6 +91,7 @@ pub(super) struct Inner {
     per_registry: usize,
     quota_floor: u32,
     pub(super) insecure_registries: Vec<String>,
+    head_first: Vec<String>,
     pub(super) mirrors: Vec<MirrorRule>,
     platform: Platform,
     registries: Mutex<HashMap<(String, bool), Arc<Registry>>>,
@@ -143,6 +149,7 @@ impl Resolver {
                 per_registry: config.per_registry,
                 quota_floor: config.quota_floor,
                 insecure_registries: config.insecure_registries,
+                head_first: config.head_first,
                 mirrors: config.mirrors,
                 platform: config.platform,
                 registries: Mutex::default(),
@@ -158,6 +165,18 @@ impl Resolver {
             .filter(|m| !m.mirrors.is_empty())
             .map(|m| m.source.clone())
             .collect()
+    }
+
+    /// Every registry contacted so far: its first request and how many lookups it served, by host.
+    pub fn registry_uses(&self) -> Vec<RegistryUse> {
+        let registries = self
+            .inner
+            .registries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut uses: Vec<RegistryUse> = registries.values().map(|r| r.usage()).collect();
+        uses.sort_by(|a, b| a.registry.cmp(&b.registry));
+        uses
     }
 
     /// Resolves every lookup; the answers come back in the same order. A lookup that appears twice is
@@ -230,12 +249,18 @@ impl Inner {
         registries
             .entry((host.to_owned(), insecure))
             .or_insert_with(|| {
+                let (first, why) = FirstRequest::for_host(host, &self.head_first);
+                tracing::info!(
+                    "{host}: manifest lookups start with a {} ({why})",
+                    first.method()
+                );
                 Arc::new(Registry::new(
                     host,
                     insecure,
                     self.insecure_registries.iter().any(|named| named == host),
                     self.per_registry,
                     self.quota_floor,
+                    first,
                 ))
             })
             .clone()
@@ -303,7 +328,8 @@ impl Inner {
         }
     }
 
-    /// One place: `HEAD`, then a `GET` only when the body is needed. Returns (image, media type).
+    /// One place: a `GET` (one round trip), or where that is a counted pull a `HEAD`, then a `GET`
+    /// only when the body is needed. Returns (image, media type).
     async fn lookup_at(
         &self,
         registry: &Registry,
@@ -312,6 +338,14 @@ impl Inner {
         count: &Counter,
     ) -> Result<(String, String), LookupError> {
         let http = &self.http;
+        registry.started();
+        let expected = lookup.by_digest().then_some(lookup.reference.as_str());
+        if registry.first == FirstRequest::Get {
+            let reply = registry
+                .manifest(http, Method::GET, repository, &lookup.reference, count)
+                .await?;
+            return self.answer_from_body(lookup, &reply, expected);
+        }
         let head = registry
             .manifest(http, Method::HEAD, repository, &lookup.reference, count)
             .await?;
@@ -363,10 +397,6 @@ impl Inner {
                     .await?
             }
         };
-        if !(200..=299).contains(&body_reply.status) {
-            return Err(from_error_body(body_reply.status, &body_reply.body));
-        }
-        let expected = lookup.by_digest().then_some(lookup.reference.as_str());
         self.answer_from_body(lookup, &body_reply, expected)
     }
 

@@ -119,6 +119,11 @@ pub fn json(repo: &Repo, outcome: &Outcome, lines: &[TagLine], diff: Option<&str
             "skipped": s.skipped,
             "lookups": outcome.plan.lookups.len(),
             "requests": s.requests,
+            "registries": outcome.registries.iter().map(|r| json!({
+                "registry": r.registry,
+                "firstRequest": r.first.method(),
+                "lookups": r.lookups,
+            })).collect::<Vec<Value>>(),
             "seconds": (outcome.seconds * 1000.0).round() / 1000.0,
         },
     });
@@ -230,6 +235,17 @@ pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], options: HumanOp
         count(usize::try_from(s.requests).unwrap_or(usize::MAX), "request"),
         outcome.seconds
     );
+    if options.verbose {
+        for r in &outcome.registries {
+            let _ = writeln!(
+                out,
+                "  {}: {} started with a {}",
+                sanitize::line(&r.registry),
+                count(r.lookups as usize, "lookup"),
+                r.first.method()
+            );
+        }
+    }
     out
 }
 
