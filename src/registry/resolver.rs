@@ -296,10 +296,9 @@ impl Inner {
             // Registry permit first: waiting for a busy registry must not hold a global slot.
             let _registry_permit = registry.permits.acquire().await.ok();
             let _global_permit = self.jobs.acquire().await.ok();
-            match self
-                .lookup_at(&registry, &place.repository, lookup, &count)
-                .await
-            {
+            // Boxed: the request's state is allocated only once it runs, so the thousands of
+            // lookups still waiting for a permit stay small.
+            match Box::pin(self.lookup_at(&registry, &place.repository, lookup, &count)).await {
                 Ok((image, media_type)) => {
                     return LookupResult {
                         outcome: Outcome::Found {
