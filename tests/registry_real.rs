@@ -253,43 +253,43 @@ async fn one_get_per_warm_lookup_or_head_first_where_asked() {
     pusher.push("count/single", "v1", Kind::Schema2).await;
     pusher.push("count/list", "v1", Kind::OciIndex).await;
 
-    // GET-first: one round trip for every lookup, a Legacy list's child and a 404's code included.
-    let resolver = plain_resolver(&registry);
-    let (requests, made) = warm_requests(&resolver, &registry).await;
-    assert_eq!(requests, [1, 1, 1, 0, 1]);
-    assert_eq!(
-        made,
-        [
-            "GET /v2/count/list",
-            "GET /v2/count/list",
-            "GET /v2/count/none",
-            "GET /v2/count/single"
-        ]
-    );
-    let uses = resolver.registry_uses();
-    assert_eq!(uses.len(), 1);
-    assert_eq!((uses[0].first, uses[0].lookups), (FirstRequest::Get, 5));
-
-    // HEAD-first (Docker Hub's way, or `--head-first`): a GET only for a Legacy list's body and a
-    // 404's error code.
-    let resolver = Resolver::new(Config {
-        insecure_registries: vec![registry.addr.clone()],
-        head_first: vec![registry.addr.clone()],
-        ..Config::default()
-    })
-    .expect("resolver");
-    let (requests, made) = warm_requests(&resolver, &registry).await;
-    assert_eq!(requests, [1, 1, 2, 0, 2]);
-    assert_eq!(
-        made,
-        [
-            "GET /v2/count/list",
-            "GET /v2/count/none",
-            "HEAD /v2/count/list",
-            "HEAD /v2/count/list",
-            "HEAD /v2/count/none",
-            "HEAD /v2/count/single"
-        ]
-    );
-    assert_eq!(resolver.registry_uses()[0].first, FirstRequest::Head);
+    let cases: [(&[String], FirstRequest, [u32; 5], &[&str]); 2] = [
+        // GET-first: one round trip for every lookup, a Legacy list's child and a 404's code included.
+        (
+            &[],
+            FirstRequest::Get,
+            [1, 1, 1, 0, 1],
+            &["GET list", "GET list", "GET none", "GET single"],
+        ),
+        // HEAD-first (Docker Hub's way, or `--head-first`): a GET only for a Legacy list's body
+        // and a 404's error code.
+        (
+            &[registry.addr.clone()],
+            FirstRequest::Head,
+            [1, 1, 2, 0, 2],
+            &[
+                "GET list",
+                "GET none",
+                "HEAD list",
+                "HEAD list",
+                "HEAD none",
+                "HEAD single",
+            ],
+        ),
+    ];
+    for (head_first, first, requests, made) in cases {
+        let resolver = Resolver::new(Config {
+            insecure_registries: vec![registry.addr.clone()],
+            head_first: head_first.to_vec(),
+            ..Config::default()
+        })
+        .expect("resolver");
+        let (answered, logged) = warm_requests(&resolver, &registry).await;
+        assert_eq!(answered, requests, "{first:?}");
+        let made: Vec<String> = made.iter().map(|m| m.replace(' ', " /v2/count/")).collect();
+        assert_eq!(logged, made, "{first:?}");
+        let uses = resolver.registry_uses();
+        assert_eq!(uses.len(), 1);
+        assert_eq!((uses[0].first, uses[0].lookups), (first, 5));
+    }
 }
