@@ -122,8 +122,8 @@ def tls_section(results, targets):
            "`--ca-file`) with htpasswd basic auth (credentials from `--auth-file`): one offers HTTP/2 by ALPN, the "
            "other has `http2: disabled`. streamlock offers both and takes what the server picks; the access log "
            "shows what was spoken. Same references and P as above, through the delay proxy; medians of the runs "
-           "listed. Every request carries Basic credentials, so the registry checks a bcrypt hash each time: "
-           "with two shared cores that CPU, not the network, bounds both rows.", "",
+           "listed. Every request carries Basic credentials, so the registry checks a bcrypt hash (cost 4, the "
+           "least) each time: on two shared cores that CPU, more than the network, bounds both rows.", "",
            "| protocol offered | logged as | streamlock s (runs) | bound s | ÷ bound | requests/lookup (report / log) "
            "| digests right |", "|---|---|---|---:|---:|---|---|"]
     for r in rows:
