@@ -251,7 +251,8 @@ impl Inner {
             .or_insert_with(|| {
                 let (first, why) = FirstRequest::for_host(host, &self.head_first);
                 tracing::info!(
-                    "{host}: manifest lookups start with a {} ({why})",
+                    "{}: manifest lookups start with a {} ({why})",
+                    crate::sanitize::line(host),
                     first.method()
                 );
                 Arc::new(Registry::new(
