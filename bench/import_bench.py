@@ -295,7 +295,10 @@ def main():
     quick = "--quick" in sys.argv[3:]
     sizes, rss_tags, push = ([100], [110], (20, 6)) if quick else ([500, 2000], [2000, 10000], (900, 10))
     repeats = 1 if quick else 3
-    work = tempfile.mkdtemp(prefix="streamlock-bench-")
+    # In memory where the machine has a tmpfs: the registry's storage is tens of thousands of small
+    # files, and a disk shared with other work makes its reads (and their removal) slow and uneven.
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    work = tempfile.mkdtemp(prefix="streamlock-bench-", dir=shm)
     bench = Bench(binary, work, quick)
     skopeo = shutil.which("skopeo") is not None
     results = {"quick": quick, "defaults": {"jobs": DEFAULT_JOBS, "per_registry": DEFAULT_PER_REGISTRY},
@@ -333,13 +336,14 @@ def main():
         results["rss"] = [peak_rss(bench, tags, repeats) for tags in rss_tags]
         results["cold"] = cold_start(bench, skopeo)
         results["write_back"] = write_back(bench, sizes[-1])
+        with open(results_path, "w") as f:
+            json.dump(results, f, indent=1)
     finally:
         for registry in [bench.registry, *((bench.tls or {}).get(k) for k in ("h2", "http/1.1"))]:
             if registry:
                 registry.stop()
+        print(f"removing {work}", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
-    with open(results_path, "w") as f:
-        json.dump(results, f, indent=1)
 
 
 def tls_protocols(bench, tree_dir, repeats):
