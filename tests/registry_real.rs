@@ -246,6 +246,14 @@ async fn warm_requests(resolver: &Resolver, registry: &TestRegistry) -> (Vec<u32
     (requests, made)
 }
 
+/// A way to start lookups: the hosts named head-first, and what the warm lookups then cost.
+struct Case<'a> {
+    head_first: &'a [String],
+    first: FirstRequest,
+    requests: [u32; 5],
+    made: &'a [&'a str],
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_get_per_warm_lookup_or_head_first_where_asked() {
     let registry = TestRegistry::plain();
@@ -253,21 +261,21 @@ async fn one_get_per_warm_lookup_or_head_first_where_asked() {
     pusher.push("count/single", "v1", Kind::Schema2).await;
     pusher.push("count/list", "v1", Kind::OciIndex).await;
 
-    let cases: [(&[String], FirstRequest, [u32; 5], &[&str]); 2] = [
+    let cases = [
         // GET-first: one round trip for every lookup, a Legacy list's child and a 404's code included.
-        (
-            &[],
-            FirstRequest::Get,
-            [1, 1, 1, 0, 1],
-            &["GET list", "GET list", "GET none", "GET single"],
-        ),
+        Case {
+            head_first: &[],
+            first: FirstRequest::Get,
+            requests: [1, 1, 1, 0, 1],
+            made: &["GET list", "GET list", "GET none", "GET single"],
+        },
         // HEAD-first (Docker Hub's way, or `--head-first`): a GET only for a Legacy list's body
         // and a 404's error code.
-        (
-            &[registry.addr.clone()],
-            FirstRequest::Head,
-            [1, 1, 2, 0, 2],
-            &[
+        Case {
+            head_first: std::slice::from_ref(&registry.addr),
+            first: FirstRequest::Head,
+            requests: [1, 1, 2, 0, 2],
+            made: &[
                 "GET list",
                 "GET none",
                 "HEAD list",
@@ -275,9 +283,15 @@ async fn one_get_per_warm_lookup_or_head_first_where_asked() {
                 "HEAD none",
                 "HEAD single",
             ],
-        ),
+        },
     ];
-    for (head_first, first, requests, made) in cases {
+    for Case {
+        head_first,
+        first,
+        requests,
+        made,
+    } in cases
+    {
         let resolver = Resolver::new(Config {
             insecure_registries: vec![registry.addr.clone()],
             head_first: head_first.to_vec(),
