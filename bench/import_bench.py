@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""Measures `streamlock import` against a real registry on loopback, with baselines from the same run.
+"""Measures `streamlock import` against real registries on loopback, with baselines from the same run.
 
 Usage: import_bench.py STREAMLOCK_BINARY RESULTS.json [--quick]
 
-Starts docker-registry (in-memory storage, access log on), pushes images (images.py), writes
-ImageStream trees (streams.py) of 100, 500 and 2,000 unique references, and for each at 0 ms and
-50 ms added RTT (delay_proxy.py) times:
-  * `streamlock import --diff --all` with the default concurrency, every digest checked against
-    what was pushed, requests counted by streamlock (--report) and by the registry (access log);
-  * `skopeo inspect` on the same references under `xargs -P` with the same concurrency;
-  * the bound: ceil(lookups / concurrency) x RTT + one RTT of connection set-up.
-Then a concurrency sweep, cold start, peak RSS, and the write-back targets (--write with nothing to
-change against --check; --check --offline on 3 files). Results go to RESULTS.json for report.py.
+Starts docker-registry (plain HTTP, access log on), pushes images (images.py), writes ImageStream trees
+(streams.py) of 500 and 2,000 unique references, and for each at 0 ms and 50 ms added RTT
+(delay_proxy.py), P = 32 in flight, times:
+  * `streamlock import --diff --all`, every digest checked against what was pushed, requests counted
+    by streamlock (--report) and by the registry (access log);
+  * `skopeo inspect` on the same references under `xargs -P` (when skopeo is installed);
+  * the HEAD floor (head_floor.py) and the bound: ceil(lookups / P) x RTT + one RTT of set-up.
+Then HTTP/1.1 against HTTP/2 on a TLS + basic-auth registry serving the same storage (two registry
+processes, one with HTTP/2 disabled), a concurrency sweep, peak RSS at 2,000 and 10,000 tags, cold
+start, and the write-back targets. Results go to RESULTS.json for report.py.
 """
 import json
 import math
@@ -24,8 +25,9 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_JOBS, DEFAULT_PER_REGISTRY = 32, 16  # src/cli.rs today
-SWEEP = [4, 8, 16, 32, 64]
+DEFAULT_JOBS, DEFAULT_PER_REGISTRY = 64, 32  # src/cli.rs today
+PARALLEL = 32  # the issue's P
+SWEEP = [8, 16, 32, 64]
 
 
 def load():
@@ -33,20 +35,33 @@ def load():
         return float(f.read().split()[0])
 
 
-class Registry:
-    """docker-registry on a free loopback port; its access log counts the requests it served."""
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    def __init__(self, work):
+
+class Registry:
+    """docker-registry on a free loopback port; its access log counts the requests it served. All of a
+    bench's registries share one filesystem storage, so images pushed to one are served by all."""
+
+    def __init__(self, work, name, storage, tls=None, htpasswd=None, http2=True):
         import socket
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         self.addr = f"127.0.0.1:{port}"
-        config = os.path.join(work, "registry.yml")
+        config = os.path.join(work, f"registry-{name}.yml")
         with open(config, "w") as f:
             f.write("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: false\n"
-                    f"storage:\n  inmemory: {{}}\nhttp:\n  addr: {self.addr}\n  secret: bench\n")
-        self.log = os.path.join(work, "access.log")
+                    f"storage:\n  filesystem:\n    rootdirectory: {storage}\n"
+                    f"http:\n  addr: {self.addr}\n  secret: bench\n")
+            if tls:
+                f.write(f"  tls:\n    certificate: {tls[0]}\n    key: {tls[1]}\n")
+            if not http2:
+                f.write("  http2:\n    disabled: true\n")
+            if htpasswd:
+                f.write(f"auth:\n  htpasswd:\n    realm: bench-realm\n    path: {htpasswd}\n")
+        self.log = os.path.join(work, f"access-{name}.log")
         # The registry reads REGISTRY_* variables as configuration: keep ours out of its way.
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
         self.proc = subprocess.Popen(["docker-registry", "serve", config], env=env, stdin=subprocess.DEVNULL,
@@ -57,7 +72,21 @@ class Registry:
                 return
             except OSError:
                 time.sleep(0.05)
-        sys.exit("docker-registry did not start")
+        sys.exit(f"docker-registry ({name}) did not start: see {self.log}.err")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+    def protocols(self):
+        """How many logged requests came over each HTTP version (`HTTP/1.1`, `HTTP/2.0`)."""
+        seen = {}
+        with open(self.log) as f:
+            for line in f:
+                for proto in ("HTTP/1.1", "HTTP/2.0"):
+                    if f' {proto}" ' in line:
+                        seen[proto] = seen.get(proto, 0) + 1
+        return seen
 
     def served(self):
         """Requests answered so far (waits until the log is quiet: lines are written after answering)."""
@@ -125,7 +154,41 @@ class Bench:
         self.env = {**os.environ, "HOME": self.home, "XDG_RUNTIME_DIR": self.home, "NO_COLOR": "1"}
         for k in ("REGISTRY_AUTH_FILE", "DOCKER_CONFIG", "STREAMLOCK_LOG", "SOURCE_DATE_EPOCH"):
             self.env.pop(k, None)
-        self.registry = Registry(work)
+        self.storage = os.path.join(work, "storage")
+        self.registry = Registry(work, "plain", self.storage)
+        self.tls = None
+
+    def start_tls(self):
+        """Two TLS + basic-auth registries on the same storage, one offering HTTP/2 (ALPN h2) and one
+        HTTP/1.1 only; a CA of our own, and an auth file streamlock reads."""
+        tls = os.path.join(self.work, "tls")
+        os.makedirs(tls)
+        ssl = lambda *args: subprocess.run(["openssl", *args], cwd=tls, check=True, capture_output=True)
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        ssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=bench CA", "-days", "2")
+        ssl("req", *ec, "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=127.0.0.1")
+        with open(os.path.join(tls, "ext"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+        ssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "tls.crt", "-days", "2", "-extfile", "ext")
+        htpasswd = os.path.join(tls, "htpasswd")
+        with open(htpasswd, "w") as f:
+            # bcrypt at its least cost (4): the registry checks it on every request, and its CPU should
+            # not hide what the protocol changes.
+            f.write(subprocess.run(["htpasswd", "-Bbn", "-C", "4", "bench", "bench"], check=True,
+                                   capture_output=True, text=True).stdout)
+        pair = (os.path.join(tls, "tls.crt"), os.path.join(tls, "tls.key"))
+        self.tls = {"ca": os.path.join(tls, "ca.crt"),
+                    "h2": Registry(self.work, "tls-h2", self.storage, pair, htpasswd, http2=True),
+                    "http/1.1": Registry(self.work, "tls-h1", self.storage, pair, htpasswd, http2=False)}
+
+    def tls_args(self, addr):
+        """--ca-file and an auth file with bench/bench for addr."""
+        import base64
+        path = os.path.join(self.work, f"auth-{addr.replace(':', '_')}.json")
+        with open(path, "w") as f:
+            json.dump({"auths": {addr: {"auth": base64.b64encode(b"bench:bench").decode()}}}, f)
+        return ["--ca-file", self.tls["ca"], "--auth-file", path]
 
     def mirror_config(self, addr):
         """Every registry.example.com lookup goes to addr and never to the real host (no DNS either)."""
@@ -136,16 +199,17 @@ class Bench:
                     f"    mirrors:\n    - {addr}\n    mirrorSourcePolicy: NeverContactSource\n")
         return path
 
-    def streamlock(self, tree_dir, addr, mode=("--diff", "--all"), jobs=None, per_registry=None, tree="tree"):
+    def streamlock(self, tree_dir, addr, mode=("--diff", "--all"), jobs=PARALLEL, per_registry=PARALLEL,
+                   registry=None, extra=()):
         report = os.path.join(self.work, "report.json")
+        registry = registry or self.registry
+        secure = list(extra) or ["--insecure-registry", addr]
         cmd = [self.binary, "import", *mode, "--report", report, "--mirror-config", self.mirror_config(addr),
-               "--insecure-registry", addr, tree]
-        if jobs:
-            cmd += ["--jobs", str(jobs), "--per-registry", str(per_registry)]
-        served = self.registry.served()
+               *secure, "--jobs", str(jobs), "--per-registry", str(per_registry), "tree"]
+        served = registry.served()
         with open(os.path.join(self.work, "streamlock.err"), "w") as err:
             run = timed(cmd, cwd=tree_dir, env=self.env, stderr=err)
-        run["served"] = self.registry.served() - served
+        run["served"] = registry.served() - served
         if run["rc"] not in (0, 1):
             sys.exit(f"streamlock failed ({run['rc']}): see {err.name}")
         with open(report) as f:
@@ -155,7 +219,7 @@ class Bench:
         lists = sum(1 for mode, digest, top in want.values() if mode == "Legacy" and digest not in (top, "NotFound"))
         missing = sum(1 for _, digest, _ in want.values() if digest == "NotFound")
         run.update(lookups=doc["summary"]["lookups"], requests=doc["summary"]["requests"], legacy_lists=lists,
-                   missing=missing,
+                   missing=missing, registries=doc["summary"].get("registries"),
                    check=check_streamlock(doc, want))
         return run
 
@@ -229,53 +293,91 @@ def median_run(runs):
 def main():
     binary, results_path = os.path.abspath(sys.argv[1]), sys.argv[2]
     quick = "--quick" in sys.argv[3:]
-    sizes, rtts = ([100], [0, 50]) if quick else ([100, 500, 2000], [0, 50])
+    sizes, rss_tags, push = ([100], [110], (20, 6)) if quick else ([500, 2000], [2000, 10000], (900, 10))
     repeats = 1 if quick else 3
-    work = tempfile.mkdtemp(prefix="streamlock-bench-")
+    # In memory where the machine has a tmpfs: the registry's storage is tens of thousands of small
+    # files, and a disk shared with other work makes its reads (and their removal) slow and uneven.
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    work = tempfile.mkdtemp(prefix="streamlock-bench-", dir=shm)
     bench = Bench(binary, work, quick)
-    parallel = min(DEFAULT_JOBS, DEFAULT_PER_REGISTRY)
+    skopeo = shutil.which("skopeo") is not None
     results = {"quick": quick, "defaults": {"jobs": DEFAULT_JOBS, "per_registry": DEFAULT_PER_REGISTRY},
-               "machine": machine(binary), "runs": [], "sweep": []}
+               "machine": machine(binary), "skopeo_installed": skopeo, "runs": [], "sweep": [], "tls": [],
+               "rss": []}
     try:
-        results["push"] = bench.push(*((20, 6) if quick else (200, 10)))
+        results["push"] = bench.push(*push)
         trees = {n: bench.tree(n) for n in sizes}
-        for rtt in rtts:
+        for rtt in [0, 50]:
             proxy = Proxy(bench.registry.addr, rtt) if rtt else None
             addr = proxy.addr if proxy else bench.registry.addr
             for n in sizes:
                 ours = [bench.streamlock(trees[n], addr) for _ in range(repeats)]
-                floor = median_run([bench.head_floor(trees[n], addr, parallel) for _ in range(repeats)])
-                theirs = bench.skopeo(trees[n], addr, parallel)
+                floor = median_run([bench.head_floor(trees[n], addr, PARALLEL) for _ in range(repeats)])
+                theirs = bench.skopeo(trees[n], addr, PARALLEL) if skopeo else None
                 run = median_run(ours)
                 results["runs"].append({
-                    "refs": n, "rtt_ms": rtt, "parallel": parallel, "streamlock": run,
+                    "refs": n, "rtt_ms": rtt, "parallel": PARALLEL, "streamlock": run,
                     "streamlock_all": [r["seconds"] for r in ours],
                     "all_correct": all(r["check"]["wrong"] == 0 for r in ours),
-                    "skopeo": theirs, "head_floor": floor, "bound_s": bound(run["lookups"], parallel, rtt),
+                    "skopeo": theirs, "head_floor": floor, "bound_s": bound(run["lookups"], PARALLEL, rtt),
                 })
                 print(f"{n} refs, {rtt} ms: streamlock {run['seconds']} s, HEAD floor {floor['seconds']} s, "
-                      f"skopeo {theirs['seconds']} s, "
-                      f"load {run['load']}", file=sys.stderr)
-            # Which concurrency: the largest tree, each setting once.
-            n = sizes[-1]
-            for p in SWEEP[1:3] if quick else SWEEP:
-                run = bench.streamlock(trees[n], addr, jobs=p, per_registry=p)
-                results["sweep"].append({"refs": n, "rtt_ms": rtt, "parallel": p, "streamlock": run,
-                                         "head_floor": bench.head_floor(trees[n], addr, p),
-                                         "bound_s": bound(run["lookups"], p, rtt)})
+                      f"skopeo {theirs and theirs['seconds']} s, load {run['load']}", file=sys.stderr)
             if proxy:
+                # Which concurrency: the largest tree at 50 ms, each setting once.
+                n = sizes[-1]
+                for p in SWEEP[1:3] if quick else SWEEP:
+                    run = bench.streamlock(trees[n], addr, jobs=p, per_registry=p)
+                    results["sweep"].append({"refs": n, "rtt_ms": rtt, "parallel": p, "streamlock": run,
+                                             "head_floor": bench.head_floor(trees[n], addr, p),
+                                             "bound_s": bound(run["lookups"], p, rtt)})
                 proxy.stop()
-        results["cold"] = cold_start(bench)
+        results["tls"] = tls_protocols(bench, trees[sizes[-1]], repeats)
+        results["rss"] = [peak_rss(bench, tags, repeats) for tags in rss_tags]
+        results["cold"] = cold_start(bench, skopeo)
         results["write_back"] = write_back(bench, sizes[-1])
+        with open(results_path, "w") as f:
+            json.dump(results, f, indent=1)
     finally:
-        bench.registry.proc.terminate()
-        bench.registry.proc.wait()
+        for registry in [bench.registry, *((bench.tls or {}).get(k) for k in ("h2", "http/1.1"))]:
+            if registry:
+                registry.stop()
+        print(f"removing {work}", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
-    with open(results_path, "w") as f:
-        json.dump(results, f, indent=1)
 
 
-def cold_start(bench):
+def tls_protocols(bench, tree_dir, repeats):
+    """HTTP/2 against HTTP/1.1 at 50 ms on the TLS + basic-auth registries, same references and P."""
+    bench.start_tls()
+    rows = []
+    for protocol in ("h2", "http/1.1"):
+        registry = bench.tls[protocol]
+        proxy = Proxy(registry.addr, 50)
+        runs = [bench.streamlock(tree_dir, proxy.addr, registry=registry, extra=bench.tls_args(proxy.addr))
+                for _ in range(repeats)]
+        proxy.stop()
+        run = median_run(runs)
+        rows.append({"protocol": protocol, "logged_protocols": registry.protocols(),
+                     "refs": run["lookups"], "rtt_ms": 50, "parallel": PARALLEL,
+                     "streamlock": run, "streamlock_all": [r["seconds"] for r in runs],
+                     "all_correct": all(r["check"]["wrong"] == 0 for r in runs),
+                     "bound_s": bound(run["lookups"], PARALLEL, 50)})
+        print(f"TLS {protocol}: streamlock {run['seconds']} s", file=sys.stderr)
+    return rows
+
+
+def peak_rss(bench, tags, repeats):
+    """Peak RSS of a whole `import --diff --all` at 0 ms over about `tags` tags (one in eleven repeats
+    a reference, as in streams.py)."""
+    tree_dir = bench.tree(tags * 10 // 11, tags_per_stream=5)
+    runs = [bench.streamlock(tree_dir, bench.registry.addr) for _ in range(repeats)]
+    run = max(runs, key=lambda r: r["rss_mib"] or 0)
+    return {"tags": run["check"]["tags"], "lookups": run["lookups"], "rss_mib": run["rss_mib"],
+            "rss_all": [r["rss_mib"] for r in runs], "seconds": run["seconds"],
+            "all_correct": all(r["check"]["wrong"] == 0 for r in runs)}
+
+
+def cold_start(bench, skopeo):
     """One stream with one tag at 0 ms: streamlock's whole run against one `skopeo inspect`."""
     out = os.path.join(bench.work, "cold")
     os.makedirs(os.path.join(out, "tree"))
@@ -288,8 +390,8 @@ def cold_start(bench):
         f.write(f"registry.example.com/{repo}:{tag}\tLegacy\t{amd64.strip()}\t{digest}\n")
     addr = bench.registry.addr
     ours = [bench.streamlock(out, addr) for _ in range(5)]
-    theirs = [bench.skopeo(out, addr, 1) for _ in range(5)]
-    return {"streamlock": median_run(ours), "skopeo": median_run(theirs),
+    theirs = [bench.skopeo(out, addr, 1) for _ in range(5)] if skopeo else []
+    return {"streamlock": median_run(ours), "skopeo": theirs and median_run(theirs),
             "all_correct": all(r["check"]["wrong"] == 0 for r in ours + theirs)}
 
 

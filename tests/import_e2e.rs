@@ -396,3 +396,80 @@ fn pin_rewrites_from_name_to_the_imported_digest() {
             .contains(&format!("tool:stable@{moved}\n"))
     );
 }
+
+/// Manifest requests the registry logged since `seen`, as `METHOD /v2/…/manifests/…`.
+fn manifest_methods(repo: &Repo, seen: &mut usize) -> Vec<String> {
+    let all = repo.registry.requests();
+    let new = all[*seen..]
+        .iter()
+        .filter(|line| line.contains("/manifests/"))
+        .map(|line| line.split(' ').next().unwrap_or("").to_owned())
+        .collect();
+    *seen = all.len();
+    new
+}
+
+#[test]
+fn lookups_start_with_a_get_unless_head_first_is_asked_for() {
+    let repo = Repo::new();
+    repo.push("team/tool", "stable", Kind::Schema2, "1");
+    repo.push("team/multi", "1", Kind::OciIndex, "1");
+    let mut seen = repo.registry.requests().len();
+
+    // One GET per lookup, and one per child of the PreserveOriginal index (four), which the
+    // importer checks.
+    let out = repo.import(&["--diff", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(manifest_methods(&repo, &mut seen), ["GET"; 2 + 4]);
+    let registries = &doc["summary"]["registries"];
+    assert_eq!(registries[0]["registry"], repo.registry.addr.as_str());
+    assert_eq!(registries[0]["firstRequest"], "GET");
+    // Manifest lookups: the two tags and the index's four children.
+    assert_eq!(registries[0]["lookups"], 2 + 4);
+    // Beside them only the ping: an HTTPS attempt this plain registry refuses, then `GET /v2/`.
+    assert_eq!(doc["summary"]["requests"], 2 + 4 + 2);
+
+    // --head-first: a HEAD each, which gives the digest of a single image and of a whole index;
+    // the index's body (a GET) names the children, each checked with a HEAD.
+    let out = repo.import(&[
+        "--diff",
+        "--format",
+        "json",
+        "--head-first",
+        &repo.registry.addr,
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut methods = manifest_methods(&repo, &mut seen);
+    methods.sort();
+    assert_eq!(
+        methods,
+        ["GET", "HEAD", "HEAD", "HEAD", "HEAD", "HEAD", "HEAD"]
+    );
+    assert_eq!(doc["summary"]["registries"][0]["firstRequest"], "HEAD");
+
+    // The same from .streamlock.yaml, shown with -v.
+    let config = format!("head-first:\n  - {}\n", repo.registry.addr);
+    std::fs::write(repo.path(".streamlock.yaml"), config).expect("write");
+    let out = repo.import(&["--diff", "-v"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(&format!(
+            "  {}: 6 lookups started with a HEAD",
+            repo.registry.addr
+        )),
+        "{text}"
+    );
+    assert!(manifest_methods(&repo, &mut seen).contains(&"HEAD".to_owned()));
+
+    // A head-first entry that is not a host is refused, naming the place.
+    std::fs::write(repo.path(".streamlock.yaml"), "head-first:\n  - [x]\n").expect("write");
+    let out = repo.import(&["--diff"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(".streamlock.yaml:2:5: a head-first entry must be a registry host[:port]"),
+        "{text}"
+    );
+}

@@ -306,10 +306,14 @@ fn one_new_tag_costs_one_lookup_and_scheduled_check_names_only_moved_scheduled_t
     assert_eq!(doc["summary"]["lookups"], 1, "{doc:#}");
     assert_eq!(imports(&doc, "1.1")["result"], "updated");
     let requests = checkout.manifest_requests(&mut seen);
-    assert_eq!(requests.len(), 1, "one HEAD for one new tag: {requests:?}");
+    assert_eq!(requests.len(), 1, "one GET for one new tag: {requests:?}");
     assert!(
-        requests[0].starts_with("HEAD /v2/team/app/manifests/1.1 "),
+        requests[0].starts_with("GET /v2/team/app/manifests/1.1 "),
         "{requests:?}"
+    );
+    assert_eq!(
+        doc["summary"]["registries"][0]["firstRequest"], "GET",
+        "{doc:#}"
     );
 
     // Upstream moves the scheduled tag and an unscheduled one: --scheduled names only the first.

@@ -43,6 +43,14 @@ fn resolver(config: Config) -> Resolver {
     .expect("resolver")
 }
 
+/// Lookups that start with a HEAD, as Docker Hub's do (and any host named with `--head-first`).
+fn head_first(addr: &str) -> Config {
+    Config {
+        head_first: vec![addr.to_owned()],
+        ..Config::default()
+    }
+}
+
 fn image(result: &LookupResult) -> &str {
     match &result.outcome {
         Outcome::Found { image, .. } => image,
@@ -127,11 +135,12 @@ async fn hundred_cold_lookups_share_one_ping_and_one_token() {
     }
     assert_eq!(server.count(|r| r.path == "/v2/"), 1);
     assert_eq!(server.count(|r| r.path.starts_with("/token?")), 1);
+    // One round trip each: a GET, whose body gives the digest.
     assert_eq!(
-        server.count(|r| r.line().starts_with("HEAD /v2/team/app/manifests/")),
+        server.count(|r| r.line().starts_with("GET /v2/team/app/manifests/")),
         100
     );
-    assert_eq!(server.count(|r| r.method == "GET" && is_manifest(r)), 0);
+    assert_eq!(server.count(|r| r.method == "HEAD"), 0);
     let token_request = server
         .requests()
         .into_iter()
@@ -166,8 +175,8 @@ async fn a_token_that_expires_mid_run_is_replaced_once() {
         assert_eq!(image(&answer), sha256(MANIFEST), "lookup {i}");
     }
     assert_eq!(server.count(|r| r.path.starts_with("/token?")), 2);
-    // Three good HEADs, one refused, then three with the new token.
-    assert_eq!(server.count(|r| r.method == "HEAD"), 7);
+    // Three good lookups, one refused, then three with the new token.
+    assert_eq!(server.count(is_manifest), 7);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -203,7 +212,7 @@ async fn too_many_requests_waits_for_retry_after_and_stays_a_head() {
         )
         .await;
     let started = Instant::now();
-    let answer = resolver(Config::default())
+    let answer = resolver(head_first(&server.addr))
         .resolve(&lookup(&server.addr, "team/app", "v1"))
         .await;
     assert_eq!(image(&answer), sha256(MANIFEST));
@@ -224,12 +233,18 @@ async fn too_many_requests_waits_for_retry_after_and_stays_a_head() {
         _ => Action::status(429).header("retry-after", "0"),
     })
     .await;
-    let answer = resolver(Config::default())
+    let answer = resolver(head_first(&server.addr))
         .resolve(&lookup(&server.addr, "team/app", "v1"))
         .await;
     assert_eq!(not_recorded(&answer), "unexpected status code 429");
     assert_eq!(server.count(|r| r.method == "HEAD"), 3);
     assert_eq!(server.count(|r| r.method == "GET" && is_manifest(r)), 0);
+    // GET-first: the same 429s, retried the same way, and nothing recorded.
+    let answer = resolver(Config::default())
+        .resolve(&lookup(&server.addr, "team/app", "v2"))
+        .await;
+    assert_eq!(not_recorded(&answer), "unexpected status code 429");
+    assert_eq!(server.count(|r| r.method == "GET" && is_manifest(r)), 3);
 }
 
 /// Each manifest path fails in its own way first (by the tag's name), then answers.
@@ -239,7 +254,6 @@ async fn server_errors_resets_stalls_and_truncated_bodies_are_retried() {
         r#"{{"schemaVersion":2,"manifests":[{{"mediaType":"{DOCKER_SCHEMA2}","digest":"{}","platform":{{"os":"linux","architecture":"amd64"}}}}]}}"#,
         sha256(MANIFEST)
     );
-    let index_digest = sha256(index.as_bytes());
     let attempts = std::sync::Mutex::new(std::collections::HashMap::<String, usize>::new());
     let server = FaultServer::start(move |r: &Request| {
         if r.path == "/v2/" {
@@ -251,22 +265,17 @@ async fn server_errors_resets_stalls_and_truncated_bodies_are_retried() {
             *n += 1;
             *n
         };
-        let good = Action::manifest(DOCKER_SCHEMA2, MANIFEST, Some(&sha256(MANIFEST)));
         let tag = r.path.rsplit('/').next().unwrap_or("");
         match (tag, n) {
             ("e500" | "e502" | "e503", 1) => Action::status(tag[1..].parse().unwrap_or(500)),
             ("reset", 1) => Action::Reset,
             ("stall", 1) => Action::Stall,
-            ("list", _) if r.method == "HEAD" => {
-                Action::manifest(OCI_INDEX, b"", Some(&index_digest))
-            }
-            (_, 1) if r.method == "GET" => Action::Truncate(Box::new(Action::manifest(
+            ("list", 1) => Action::Truncate(Box::new(Action::manifest(
                 OCI_INDEX,
                 index.as_bytes(),
                 None,
             ))),
-            (_, _) if r.method == "GET" => Action::manifest(OCI_INDEX, index.as_bytes(), None),
-            _ => good,
+            _ => Action::manifest(OCI_INDEX, index.as_bytes(), None),
         }
     })
     .await;
@@ -287,7 +296,7 @@ async fn server_errors_resets_stalls_and_truncated_bodies_are_retried() {
         .resolve(&lookup(&server.addr, "team/app", "list"))
         .await;
     assert_eq!(image(&answer), sha256(MANIFEST));
-    assert_eq!(server.count(|r| r.method == "GET" && is_manifest(r)), 2);
+    assert_eq!(server.count(|r| r.path.ends_with("/list")), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -299,6 +308,7 @@ async fn wrong_and_missing_digests() {
             (_, "") => Action::status(200),
             // A list whose body is not what its digest says.
             ("HEAD", "lying") => Action::manifest(OCI_INDEX, b"", Some(&sha256(MANIFEST))),
+            ("GET", "lying") => Action::manifest(OCI_INDEX, other, Some(&sha256(MANIFEST))),
             ("GET", d) if d == sha256(MANIFEST) => Action::manifest(OCI_INDEX, other, None),
             // No Docker-Content-Digest at all: the body decides.
             (_, "silent") => Action::manifest(DOCKER_SCHEMA2, MANIFEST, None),
@@ -308,27 +318,28 @@ async fn wrong_and_missing_digests() {
         }
     })
     .await;
-    let resolver = resolver(Config::default());
-    let lying = resolver
-        .resolve(&lookup(&server.addr, "team/app", "lying"))
-        .await;
-    assert!(
-        not_recorded(&lying).ends_with(&format!(
-            "content integrity error: the manifest retrieved with digest {} does not match the digest calculated from the content {}",
-            sha256(MANIFEST),
-            sha256(other)
-        )),
-        "{lying:?}"
+    let integrity = format!(
+        "content integrity error: the manifest retrieved with digest {} does not match the digest calculated from the content {}",
+        sha256(MANIFEST),
+        sha256(other)
     );
-    let silent = resolver
-        .resolve(&lookup(&server.addr, "team/app", "silent"))
-        .await;
-    assert_eq!(image(&silent), sha256(MANIFEST));
-    assert_eq!(silent.requests, 2, "HEAD, then GET for the body");
-    let by_digest = resolver
-        .resolve(&lookup(&server.addr, "team/app", &sha256(other)))
-        .await;
-    assert!(not_recorded(&by_digest).contains("content integrity error"));
+    // HEAD-first, then GET-first: each verifies every digest it is given.
+    for (config, requests) in [(head_first(&server.addr), 2), (Config::default(), 1)] {
+        let resolver = resolver(config);
+        let lying = resolver
+            .resolve(&lookup(&server.addr, "team/app", "lying"))
+            .await;
+        assert!(not_recorded(&lying).ends_with(&integrity), "{lying:?}");
+        let silent = resolver
+            .resolve(&lookup(&server.addr, "team/app", "silent"))
+            .await;
+        assert_eq!(image(&silent), sha256(MANIFEST));
+        assert_eq!(silent.requests, requests, "a HEAD needs a GET for the body");
+        let by_digest = resolver
+            .resolve(&lookup(&server.addr, "team/app", &sha256(other)))
+            .await;
+        assert!(not_recorded(&by_digest).contains("content integrity error"));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

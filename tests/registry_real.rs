@@ -3,7 +3,9 @@
 
 mod support;
 
-use streamlock::registry::{Config, ImportMode, Lookup, Outcome, Platform, Reason, Resolver};
+use streamlock::registry::{
+    Config, FirstRequest, ImportMode, Lookup, Outcome, Platform, Reason, Resolver,
+};
 use support::images::{Kind, Pushed, Pusher};
 use support::registry::TestRegistry;
 
@@ -216,49 +218,107 @@ async fn registry_traps_that_the_accept_list_avoids() {
     assert_eq!(found(&answer.outcome).0, list.digest);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_head_per_warm_lookup_and_one_get_only_for_a_list() {
-    let registry = TestRegistry::plain();
-    let pusher = Pusher::new(&registry);
-    pusher.push("count/single", "v1", Kind::Schema2).await;
-    pusher.push("count/list", "v1", Kind::OciIndex).await;
-    let resolver = plain_resolver(&registry);
+/// The manifest requests each warm lookup made, sorted: `METHOD /v2/REPOSITORY`; and the count
+/// each answer reports.
+async fn warm_requests(resolver: &Resolver, registry: &TestRegistry) -> (Vec<u32>, Vec<String>) {
     // Warm-up: the first lookup pings (an HTTPS attempt, refused by this plain registry at the TLS
     // level, is not a request the registry logs; then `GET /v2/` over HTTP).
     let warm = resolver
-        .resolve(&lookup(&registry, "count/single", "v1", ImportMode::Legacy))
+        .resolve(&lookup(registry, "count/single", "v1", ImportMode::Legacy))
         .await;
     found(&warm.outcome);
     let before = registry.requests().len();
     let lookups = vec![
-        lookup(&registry, "count/single", "v1", ImportMode::Legacy),
-        lookup(&registry, "count/list", "v1", ImportMode::PreserveOriginal),
-        lookup(&registry, "count/list", "v1", ImportMode::Legacy),
-        lookup(&registry, "count/list", "v1", ImportMode::Legacy), // a duplicate costs nothing
+        lookup(registry, "count/single", "v1", ImportMode::Legacy),
+        lookup(registry, "count/list", "v1", ImportMode::PreserveOriginal),
+        lookup(registry, "count/list", "v1", ImportMode::Legacy),
+        lookup(registry, "count/list", "v1", ImportMode::Legacy), // a duplicate costs nothing
+        lookup(registry, "count/none", "v1", ImportMode::Legacy),
     ];
     let answers = resolver.resolve_all(lookups).await;
-    let requests: Vec<u32> = answers.iter().map(|a| a.requests).collect();
-    // PreserveOriginal: the list's body names its four children, each checked with a HEAD.
-    assert_eq!(requests, [1, 2 + 4, 2, 0]);
-    let logged = registry.requests();
-    let mut made: Vec<String> = logged[before..]
+    let requests = answers.iter().map(|a| a.requests).collect();
+    let mut made: Vec<String> = registry.requests()[before..]
         .iter()
         .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
         .map(|line| line.split("/manifests/").next().unwrap_or("").to_owned())
         .collect();
     made.sort();
-    assert_eq!(
+    (requests, made)
+}
+
+/// A way to start lookups: the hosts named head-first, and what the warm lookups then cost.
+struct Case<'a> {
+    head_first: &'a [String],
+    first: FirstRequest,
+    requests: [u32; 5],
+    made: &'a [&'a str],
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_get_per_warm_lookup_or_head_first_where_asked() {
+    let registry = TestRegistry::plain();
+    let pusher = Pusher::new(&registry);
+    pusher.push("count/single", "v1", Kind::Schema2).await;
+    pusher.push("count/list", "v1", Kind::OciIndex).await;
+
+    let cases = [
+        // GET-first: one round trip for every lookup, a Legacy list's child and a 404's code
+        // included; a PreserveOriginal list's body names its four children, each checked once.
+        Case {
+            head_first: &[],
+            first: FirstRequest::Get,
+            requests: [1, 1 + 4, 1, 0, 1],
+            made: &[
+                "GET list",
+                "GET list",
+                "GET list",
+                "GET list",
+                "GET list",
+                "GET list",
+                "GET none",
+                "GET single",
+            ],
+        },
+        // HEAD-first (Docker Hub's way, or `--head-first`): a GET only for a list's body and a
+        // 404's error code; a PreserveOriginal list's four children get a HEAD each.
+        Case {
+            head_first: std::slice::from_ref(&registry.addr),
+            first: FirstRequest::Head,
+            requests: [1, 2 + 4, 2, 0, 2],
+            made: &[
+                "GET list",
+                "GET list",
+                "GET none",
+                "HEAD list",
+                "HEAD list",
+                "HEAD list",
+                "HEAD list",
+                "HEAD list",
+                "HEAD list",
+                "HEAD none",
+                "HEAD single",
+            ],
+        },
+    ];
+    for Case {
+        head_first,
+        first,
+        requests,
         made,
-        [
-            "GET /v2/count/list",
-            "GET /v2/count/list",
-            "HEAD /v2/count/list",
-            "HEAD /v2/count/list",
-            "HEAD /v2/count/list",
-            "HEAD /v2/count/list",
-            "HEAD /v2/count/list",
-            "HEAD /v2/count/list",
-            "HEAD /v2/count/single"
-        ]
-    );
+    } in cases
+    {
+        let resolver = Resolver::new(Config {
+            insecure_registries: vec![registry.addr.clone()],
+            head_first: head_first.to_vec(),
+            ..Config::default()
+        })
+        .expect("resolver");
+        let (answered, logged) = warm_requests(&resolver, &registry).await;
+        assert_eq!(answered, requests, "{first:?}");
+        let made: Vec<String> = made.iter().map(|m| m.replace(' ', " /v2/count/")).collect();
+        assert_eq!(logged, made, "{first:?}");
+        let uses = resolver.registry_uses();
+        assert_eq!(uses.len(), 1);
+        assert_eq!((uses[0].first, uses[0].lookups), (first, 5));
+    }
 }

@@ -118,7 +118,8 @@ fn execute(args: &ImportArgs, global: &Global) -> Result<Exit, String> {
     let source = if args.offline {
         Source::Offline
     } else {
-        resolver = Resolver::new(registry_config(args, &cluster)?).map_err(|e| e.to_string())?;
+        resolver = Resolver::new(registry_config(args, &config.head_first, &cluster)?)
+            .map_err(|e| e.to_string())?;
         Source::Registries {
             resolver: &resolver,
             progress: !global.quiet && std::io::stderr().is_terminal(),
@@ -279,13 +280,18 @@ fn check_offline_count(streams: &[crate::plan::Stream]) -> usize {
 }
 
 /// The shared engine configuration with import's concurrency.
-fn registry_config(args: &ImportArgs, cluster: &Cluster) -> Result<registry::Config, String> {
+fn registry_config(
+    args: &ImportArgs,
+    head_first: &[String],
+    cluster: &Cluster,
+) -> Result<registry::Config, String> {
     if args.jobs == 0 || args.per_registry == 0 {
         return Err("--jobs and --per-registry must be at least 1".into());
     }
     Ok(registry::Config {
         jobs: args.jobs,
         per_registry: args.per_registry,
+        head_first: args.head_first.iter().chain(head_first).cloned().collect(),
         ..super::engine::registry_config(&args.registry, cluster)?
     })
 }

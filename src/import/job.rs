@@ -153,7 +153,10 @@ pub fn execute(
             if let Some(e) = failure.into_inner() {
                 return Err(JobError::Runtime(e));
             }
-            outcome
+            Outcome {
+                registries: resolver.registry_uses(),
+                ..outcome
+            }
         }
     };
     // A tag kept as an ImageStreamTag document has its `from.name` in that document, not in the

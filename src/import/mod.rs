@@ -13,6 +13,7 @@ use crate::model::spec::DOCKER_IMAGE;
 use crate::model::status::TagEvent;
 use crate::plan::{self, Plan, PlanOptions, PlannedRepository, Stream};
 use crate::reconcile::{self, ReconcileOptions, Reconciled, TagImport, TagResult, pullspec};
+use crate::registry::RegistryUse;
 use crate::repo::Repo;
 
 /// What one import run decided.
@@ -26,6 +27,8 @@ pub struct Outcome {
     pub requests: Vec<u32>,
     /// What each listing of `plan.repositories` came to, in the same order.
     pub repositories: Vec<RepositoryOutcome>,
+    /// Each registry contacted: the request its lookups started with, and how many it served.
+    pub registries: Vec<RegistryUse>,
     pub seconds: f64,
 }
 
@@ -273,6 +276,7 @@ pub fn run_listing(
         pins,
         requests,
         repositories,
+        registries: Vec::new(),
         seconds: started.elapsed().as_secs_f64(),
     }
 }

@@ -10,6 +10,8 @@
 //!   - cluster/image.config.yaml
 //! platform: linux/arm64                 # the control plane's, for Legacy manifest-list choice
 //! max-repository-tags: 50               # the API server's maxImagesBulkImportedPerRepository (-1: all)
+//! head-first:                           # registries whose manifest GETs count as pulls
+//!   - registry.example.com
 //! ```
 
 use std::collections::HashMap;
@@ -32,6 +34,8 @@ pub struct Config {
     pub platform: Option<String>,
     /// `max-repository-tags:`, tags imported per `spec.dockerImageRepository`.
     pub max_repository_tags: Option<crate::plan::TagLimit>,
+    /// `head-first:` registry hosts: `import` starts their lookups with a HEAD.
+    pub head_first: Vec<String>,
     /// Where it was read from, for messages.
     pub path: Option<PathBuf>,
 }
@@ -146,9 +150,20 @@ impl Config {
                         format!("{}: max-repository-tags: {e}", place(&entry.value))
                     })?);
                 }
+                Some("head-first") => {
+                    for host in entry.value.as_seq().unwrap_or(&[]) {
+                        let host = host.as_str().filter(|h| !h.is_empty()).ok_or_else(|| {
+                            format!(
+                                "{}: a head-first entry must be a registry host[:port]",
+                                place(host)
+                            )
+                        })?;
+                        config.head_first.push(host.to_string());
+                    }
+                }
                 Some(other) => {
                     return Err(format!(
-                        "{}: unknown setting `{other}` (expected `rules`, `exclude`, `cluster-config`, `platform` or `max-repository-tags`)",
+                        "{}: unknown setting `{other}` (expected `rules`, `exclude`, `cluster-config`, `platform`, `max-repository-tags` or `head-first`)",
                         place(&entry.key)
                     ));
                 }

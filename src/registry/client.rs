@@ -18,6 +18,7 @@ use super::error::LookupError;
 use super::manifest;
 use super::quota::Quota;
 use super::retry::{RetryPolicy, parse_retry_after, retryable_status};
+use super::{FirstRequest, RegistryUse};
 use crate::sanitize;
 
 /// The largest manifest, config blob or error body read. Distribution refuses to store a manifest
@@ -114,7 +115,13 @@ pub struct Registry {
     endpoint: OnceCell<Result<Endpoint, LookupError>>,
     tokens: TokenCache,
     pub quota: Quota,
+    /// Lookups in flight at once: on HTTP/2 these are streams on one connection, on HTTP/1.1 one
+    /// kept-alive connection each.
     pub permits: Semaphore,
+    /// How a manifest lookup starts here.
+    pub first: FirstRequest,
+    /// Lookups started here, for the report.
+    lookups: AtomicU32,
 }
 
 /// The authorization a request carried, to tell what a 401 means.
@@ -132,6 +139,7 @@ impl Registry {
         named_insecure: bool,
         per_registry: usize,
         quota_floor: u32,
+        first: FirstRequest,
     ) -> Self {
         Registry {
             host: host.to_owned(),
@@ -142,11 +150,27 @@ impl Registry {
             tokens: TokenCache::default(),
             quota: Quota::new(quota_floor),
             permits: Semaphore::new(per_registry.max(1)),
+            first,
+            lookups: AtomicU32::new(0),
         }
     }
 
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    /// Counts one lookup started here.
+    pub fn started(&self) {
+        self.lookups.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// This registry's first request and how many lookups began with it.
+    pub fn usage(&self) -> RegistryUse {
+        RegistryUse {
+            registry: self.host.clone(),
+            first: self.first,
+            lookups: self.lookups.load(Ordering::Relaxed),
+        }
     }
 
     /// `GET` or `HEAD` of `/v2/<repository>/manifests/<reference>` with the full Accept list.
@@ -249,51 +273,71 @@ impl Registry {
     }
 
     /// The v2 check and the auth challenge, as OpenShift's client does it; an insecure registry that
-    /// fails over HTTPS at the transport level is tried over plain HTTP.
+    /// fails over HTTPS at the transport level is tried over plain HTTP. Both are asked at once, so a
+    /// registry that speaks only HTTP costs no extra round trips before its lookups; an HTTPS answer
+    /// wins whenever there is one.
     async fn ping(&self, http: &Http, count: &Counter) -> Result<Endpoint, LookupError> {
-        let mut schemes = vec!["https"];
-        if self.insecure {
-            schemes.push("http");
+        if !self.insecure {
+            return self
+                .ping_at(http, "https", http.retry.retries, count)
+                .await
+                .map_err(Unreached::into_error);
         }
-        let mut failure = LookupError::inconclusive("no scheme to try", "");
-        for scheme in schemes {
-            let base = format!("{scheme}://{}", self.host);
-            let url = format!("{base}/v2/");
-            let make = || self.client(http).get(&url);
-            // With plain HTTP to fall back on, an HTTPS failure moves on at once, as OpenShift does.
-            let retries = if self.insecure && scheme == "https" {
-                0
-            } else {
-                http.retry.retries
-            };
-            let reply = match self.exchange(http, count, make, None, retries).await {
-                Ok(reply) => reply,
-                Err(err) => {
-                    failure = self.lookup_error(&Method::GET, &url, err);
-                    continue;
-                }
-            };
-            let speaks_v2 = reply
-                .headers
-                .contains_key("docker-distribution-api-version")
-                || matches!(reply.status, 200..=299 | 401 | 403);
-            if !speaks_v2 {
-                return Err(LookupError::inconclusive(
-                    format!(
-                        "the registry at {base} does not support v2 API (status {})",
-                        reply.status
-                    ),
-                    format!("check that {} is a container registry", self.host),
-                ));
+        // With plain HTTP to fall back on, an HTTPS failure moves on at once, as OpenShift does.
+        let https = self.ping_at(http, "https", 0, count);
+        let plain = self.ping_at(http, "http", http.retry.retries, count);
+        tokio::pin!(https, plain);
+        let mut plain_answer = None;
+        let https_answer = loop {
+            tokio::select! {
+                answer = &mut https => break answer,
+                answer = &mut plain, if plain_answer.is_none() => plain_answer = Some(answer),
             }
-            let challenge = reply
-                .header(WWW_AUTHENTICATE.as_str())
-                .filter(|_| reply.status == 401)
-                .map_or(Challenge::Anonymous, parse_challenge);
-            tracing::debug!(host = %self.host, %base, ?challenge, "pinged");
-            return Ok(Endpoint { base, challenge });
+        };
+        match https_answer {
+            Err(Unreached::Transport(_)) => match plain_answer {
+                Some(answer) => answer,
+                None => plain.await,
+            },
+            answer => answer,
         }
-        Err(failure)
+        .map_err(Unreached::into_error)
+    }
+
+    /// The ping over one scheme.
+    async fn ping_at(
+        &self,
+        http: &Http,
+        scheme: &str,
+        retries: u32,
+        count: &Counter,
+    ) -> Result<Endpoint, Unreached> {
+        let base = format!("{scheme}://{}", self.host);
+        let url = format!("{base}/v2/");
+        let make = || self.client(http).get(&url);
+        let reply = self
+            .exchange(http, count, make, None, retries)
+            .await
+            .map_err(|err| Unreached::Transport(self.lookup_error(&Method::GET, &url, err)))?;
+        let speaks_v2 = reply
+            .headers
+            .contains_key("docker-distribution-api-version")
+            || matches!(reply.status, 200..=299 | 401 | 403);
+        if !speaks_v2 {
+            return Err(Unreached::Answered(LookupError::inconclusive(
+                format!(
+                    "the registry at {base} does not support v2 API (status {})",
+                    reply.status
+                ),
+                format!("check that {} is a container registry", self.host),
+            )));
+        }
+        let challenge = reply
+            .header(WWW_AUTHENTICATE.as_str())
+            .filter(|_| reply.status == 401)
+            .map_or(Challenge::Anonymous, parse_challenge);
+        tracing::debug!(host = %self.host, %base, ?challenge, "pinged");
+        Ok(Endpoint { base, challenge })
     }
 
     async fn authorize(
@@ -605,6 +649,21 @@ async fn read_body(response: &mut reqwest::Response, limit: Limit) -> Result<Vec
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// Why a ping gave no endpoint: the scheme could not be reached (another may be tried), or the
+/// server answered and is no registry.
+enum Unreached {
+    Transport(LookupError),
+    Answered(LookupError),
+}
+
+impl Unreached {
+    fn into_error(self) -> LookupError {
+        match self {
+            Unreached::Transport(err) | Unreached::Answered(err) => err,
+        }
+    }
 }
 
 enum TokenError {

@@ -4,11 +4,15 @@
 //! Nothing here knows YAML or ImageStreams. The planner hands over [`Lookup`]s; [`Resolver::resolve_all`]
 //! answers each with a [`LookupResult`], in the same order.
 //!
-//! Request budget per lookup once a registry is warm: one `HEAD` of the manifest; a `GET` only for a
-//! list (a Legacy import chooses its child from the body; a PreserveOriginal import then checks each
-//! child with a `HEAD`, once per run however many lists name it), for a registry that omits
-//! `Docker-Content-Digest`, or to read the error code behind a `404`. Each registry is pinged once, and
-//! each bearer scope costs one token fetch however many lookups need it at the same time.
+//! Request budget per lookup once a registry is warm: one round trip. Where a manifest `GET` is not a
+//! counted pull (every registry but Docker Hub's) that is a `GET`, whose body gives the digest (hashed
+//! and checked against `Docker-Content-Digest`), a Legacy list's child and a `404`'s error code at
+//! once. Docker Hub, and hosts named with `--head-first`, get a `HEAD` first, then a `GET` only for a
+//! list, for a registry that omits `Docker-Content-Digest`, or to read the error code behind a `404`.
+//! A PreserveOriginal import then checks each child of a list with a `HEAD`, once per run however
+//! many lists name it. Each registry is pinged once, and each bearer scope costs one token fetch
+//! however many lookups need it at the same time. Over TLS, HTTP/2 is offered (ALPN): a registry that
+//! takes it multiplexes every lookup on one connection.
 
 mod auth;
 mod children;
@@ -45,6 +49,54 @@ pub use tags::{Listed, Listing, ListingResult};
 
 /// How a list is imported: the mode is plain spec data, shared with the planner.
 pub use crate::model::spec::ImportMode;
+
+/// The request a manifest lookup starts with at one registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstRequest {
+    /// One round trip: the body gives the digest, a list's child and an error's code.
+    Get,
+    /// Free where a `GET` counts as a pull; a `GET` follows only when the body is needed.
+    Head,
+}
+
+impl FirstRequest {
+    /// Docker Hub counts manifest `GET`s against the pull limit and no `HEAD` (docs.docker.com,
+    /// docker-hub/usage/pulls); elsewhere one `GET` saves a round trip. Returns the choice and why.
+    pub fn for_host(host: &str, head_first: &[String]) -> (Self, &'static str) {
+        if DOCKER_HUB.contains(&host) {
+            (
+                FirstRequest::Head,
+                "Docker Hub counts manifest GETs as pulls",
+            )
+        } else if head_first.iter().any(|h| h == host) {
+            (FirstRequest::Head, "asked for with head-first")
+        } else {
+            (
+                FirstRequest::Get,
+                "one round trip; a manifest GET is not a counted pull here",
+            )
+        }
+    }
+
+    pub fn method(self) -> &'static str {
+        match self {
+            FirstRequest::Get => "GET",
+            FirstRequest::Head => "HEAD",
+        }
+    }
+}
+
+/// Docker Hub's names as a lookup's registry or a mirror may spell them.
+const DOCKER_HUB: [&str; 3] = ["registry-1.docker.io", "docker.io", "index.docker.io"];
+
+/// How lookups went to one registry, for the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryUse {
+    pub registry: String,
+    pub first: FirstRequest,
+    /// Manifest lookups made there, a PreserveOriginal list's child checks included.
+    pub lookups: u32,
+}
 
 /// A platform as manifest lists describe it. Matching uses `os` and `architecture` only, as OpenShift does.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -160,4 +212,25 @@ pub struct LookupResult {
     pub outcome: Outcome,
     /// HTTP requests made for this lookup (shared pings and token fetches are counted once, by whoever made them).
     pub requests: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docker_hub_and_named_hosts_start_with_a_head() {
+        let named = ["quota.example.com".to_owned()];
+        for hub in ["registry-1.docker.io", "docker.io", "index.docker.io"] {
+            assert_eq!(FirstRequest::for_host(hub, &[]).0, FirstRequest::Head);
+        }
+        assert_eq!(
+            FirstRequest::for_host("quota.example.com", &named).0,
+            FirstRequest::Head
+        );
+        assert_eq!(
+            FirstRequest::for_host("quay.io", &named).0,
+            FirstRequest::Get
+        );
+    }
 }

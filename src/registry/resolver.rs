@@ -1,4 +1,5 @@
-//! Resolving lookups: mirrors in order, limits, and the HEAD-first manifest protocol.
+//! Resolving lookups: mirrors in order, limits, and the manifest protocol (GET-first, or HEAD-first
+//! where a GET is a counted pull).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use super::manifest::{
 use super::mirrors::{MirrorRule, places};
 use super::once::once_each;
 use super::retry::{RetryPolicy, retryable_status};
-use super::{ImportMode, Lookup, LookupResult, Outcome, Platform};
+use super::{FirstRequest, ImportMode, Lookup, LookupResult, Outcome, Platform, RegistryUse};
 
 /// Everything the engine is told by the command line.
 pub struct Config {
@@ -36,6 +37,9 @@ pub struct Config {
     pub ca_bundles: Vec<(String, String)>,
     /// Hosts reached without TLS verification, falling back to plain HTTP (`--insecure-registry`).
     pub insecure_registries: Vec<String>,
+    /// Hosts whose manifest lookups start with a HEAD (`--head-first`, `head-first:`), as Docker
+    /// Hub's always do.
+    pub head_first: Vec<String>,
     pub credentials: Credentials,
     pub mirrors: Vec<MirrorRule>,
     /// The platform the control plane would run on (`--platform`); Legacy imports prefer it.
@@ -58,6 +62,7 @@ impl Default for Config {
             ca_files: Vec::new(),
             ca_bundles: Vec::new(),
             insecure_registries: Vec::new(),
+            head_first: Vec::new(),
             credentials: Credentials::none(),
             mirrors: Vec::new(),
             platform: Platform::linux_amd64(),
@@ -90,6 +95,7 @@ pub(super) struct Inner {
     per_registry: usize,
     quota_floor: u32,
     pub(super) insecure_registries: Vec<String>,
+    head_first: Vec<String>,
     pub(super) mirrors: Vec<MirrorRule>,
     platform: Platform,
     registries: Mutex<HashMap<(String, bool), Arc<Registry>>>,
@@ -147,6 +153,7 @@ impl Resolver {
                 per_registry: config.per_registry,
                 quota_floor: config.quota_floor,
                 insecure_registries: config.insecure_registries,
+                head_first: config.head_first,
                 mirrors: config.mirrors,
                 platform: config.platform,
                 registries: Mutex::default(),
@@ -162,6 +169,18 @@ impl Resolver {
             .filter(|m| !m.mirrors.is_empty())
             .map(|m| m.source.clone())
             .collect()
+    }
+
+    /// Every registry contacted so far: its first request and how many lookups it served, by host.
+    pub fn registry_uses(&self) -> Vec<RegistryUse> {
+        let registries = self
+            .inner
+            .registries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut uses: Vec<RegistryUse> = registries.values().map(|r| r.usage()).collect();
+        uses.sort_by(|a, b| a.registry.cmp(&b.registry));
+        uses
     }
 
     /// Resolves every lookup; the answers come back in the same order. A lookup that appears twice is
@@ -223,12 +242,19 @@ impl Inner {
         registries
             .entry((host.to_owned(), insecure))
             .or_insert_with(|| {
+                let (first, why) = FirstRequest::for_host(host, &self.head_first);
+                tracing::info!(
+                    "{}: manifest lookups start with a {} ({why})",
+                    crate::sanitize::line(host),
+                    first.method()
+                );
                 Arc::new(Registry::new(
                     host,
                     insecure,
                     self.insecure_registries.iter().any(|named| named == host),
                     self.per_registry,
                     self.quota_floor,
+                    first,
                 ))
             })
             .clone()
@@ -273,10 +299,9 @@ impl Inner {
             // Registry permit first: waiting for a busy registry must not hold a global slot.
             let _registry_permit = registry.permits.acquire().await.ok();
             let _global_permit = self.jobs.acquire().await.ok();
-            match self
-                .lookup_at(&registry, &place.repository, lookup, &count)
-                .await
-            {
+            // Boxed: the request's state is allocated only once it runs, so the thousands of
+            // lookups still waiting for a permit stay small.
+            match Box::pin(self.lookup_at(&registry, &place.repository, lookup, &count)).await {
                 Ok(answer) => {
                     let outcome = Outcome::Found {
                         image: answer.image,
@@ -304,7 +329,8 @@ impl Inner {
         (LookupResult { outcome, requests }, Vec::new())
     }
 
-    /// One place: `HEAD`, then a `GET` only when the body is needed.
+    /// One place: a `GET` (one round trip), or where that is a counted pull a `HEAD`, then a `GET`
+    /// only when the body is needed.
     async fn lookup_at(
         &self,
         registry: &Registry,
@@ -313,6 +339,14 @@ impl Inner {
         count: &Counter,
     ) -> Result<Answer, LookupError> {
         let http = &self.http;
+        registry.started();
+        let expected = lookup.by_digest().then_some(lookup.reference.as_str());
+        if registry.first == FirstRequest::Get {
+            let reply = registry
+                .manifest(http, Method::GET, repository, &lookup.reference, count)
+                .await?;
+            return self.answer_from_body(lookup, &reply, expected);
+        }
         let head = registry
             .manifest(http, Method::HEAD, repository, &lookup.reference, count)
             .await?;
@@ -365,10 +399,6 @@ impl Inner {
                     .await?
             }
         };
-        if !(200..=299).contains(&body_reply.status) {
-            return Err(from_error_body(body_reply.status, &body_reply.body));
-        }
-        let expected = lookup.by_digest().then_some(lookup.reference.as_str());
         self.answer_from_body(lookup, &body_reply, expected)
     }
 

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::display_path;
@@ -77,40 +78,61 @@ pub fn stream_name(repo: &Repo, stream: usize) -> String {
     }
 }
 
+/// One tag's entry of the JSON report.
+fn import_entry(repo: &Repo, line: &TagLine) -> Value {
+    let (reason, message, fix) = reason_message_fix(&line.outcome);
+    let recorded = match &line.outcome {
+        TagOutcome::FailedRecorded { .. } => Some(true),
+        TagOutcome::FailedNotRecorded { .. } => Some(false),
+        _ => None,
+    };
+    let after = line.after.as_ref();
+    json!({
+        "file": display_path(repo.path_of(line.stream)),
+        "stream": stream_name(repo, line.stream),
+        "tag": line.tag,
+        "from": line.from,
+        "result": line.outcome.name(),
+        "recorded": recorded,
+        "fix": fix,
+        "image": after.map(|e| e.image.as_str()),
+        "dockerImageReference": after.map(|e| e.docker_image_reference.as_str()),
+        "previousImage": line.before.as_ref().map(|e| e.image.as_str()),
+        "pinned": line.pinned,
+        "reason": reason,
+        "message": message,
+        "requests": line.requests,
+    })
+}
+
+/// The `imports` array, each entry built as it is written: the report never holds the whole
+/// document as a tree beside its text.
+struct Imports<'a> {
+    repo: &'a Repo,
+    lines: &'a [TagLine],
+}
+
+impl Serialize for Imports<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.lines.iter().map(|line| import_entry(self.repo, line)))
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    imports: Imports<'a>,
+    summary: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a str>,
+}
+
 pub fn json(repo: &Repo, outcome: &Outcome, lines: &[TagLine], diff: Option<&str>) -> String {
-    let imports: Vec<Value> = lines
-        .iter()
-        .map(|line| {
-            let (reason, message, fix) = reason_message_fix(&line.outcome);
-            let recorded = match &line.outcome {
-                TagOutcome::FailedRecorded { .. } => Some(true),
-                TagOutcome::FailedNotRecorded { .. } => Some(false),
-                _ => None,
-            };
-            let after = line.after.as_ref();
-            json!({
-                "file": display_path(repo.path_of(line.stream)),
-                "stream": stream_name(repo, line.stream),
-                "tag": line.tag,
-                "from": line.from,
-                "result": line.outcome.name(),
-                "recorded": recorded,
-                "fix": fix,
-                "image": after.map(|e| e.image.as_str()),
-                "dockerImageReference": after.map(|e| e.docker_image_reference.as_str()),
-                "previousImage": line.before.as_ref().map(|e| e.image.as_str()),
-                "pinned": line.pinned,
-                "reason": reason,
-                "message": message,
-                "requests": line.requests,
-            })
-        })
-        .collect();
     let s = Summary::of(lines, outcome);
-    let mut doc = json!({
-        "version": 1,
-        "imports": imports,
-        "summary": {
+    let doc = Document {
+        version: 1,
+        imports: Imports { repo, lines },
+        summary: json!({
             "tags": s.tags,
             "updated": s.updated,
             "unchanged": s.unchanged,
@@ -119,13 +141,19 @@ pub fn json(repo: &Repo, outcome: &Outcome, lines: &[TagLine], diff: Option<&str
             "skipped": s.skipped,
             "lookups": outcome.plan.lookups.len(),
             "requests": s.requests,
+            "registries": outcome.registries.iter().map(|r| json!({
+                "registry": r.registry,
+                "firstRequest": r.first.method(),
+                "lookups": r.lookups,
+            })).collect::<Vec<Value>>(),
             "seconds": (outcome.seconds * 1000.0).round() / 1000.0,
-        },
-    });
-    if let Some(diff) = diff {
-        doc["diff"] = Value::String(diff.to_string());
-    }
-    format!("{doc:#}\n")
+        }),
+        diff,
+    };
+    // Serializing plain strings and numbers cannot fail.
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// Short digest for people: `sha256:0123456789ab`.
@@ -235,6 +263,17 @@ pub fn human(repo: &Repo, outcome: &Outcome, lines: &[TagLine], options: HumanOp
         count(usize::try_from(s.requests).unwrap_or(usize::MAX), "request"),
         outcome.seconds
     );
+    if options.verbose {
+        for r in &outcome.registries {
+            let _ = writeln!(
+                out,
+                "  {}: {} started with a {}",
+                sanitize::line(&r.registry),
+                count(r.lookups as usize, "lookup"),
+                r.first.method()
+            );
+        }
+    }
     out
 }
 
