@@ -222,10 +222,10 @@ fn a_repository_with_more_tags_than_the_limit_imports_the_first_in_the_importers
         log,
         [
             "GET /v2/ 200",
+            "GET /v2/team/app/manifests/1.1 200",
+            "GET /v2/team/app/manifests/2.0 200",
+            "GET /v2/team/app/manifests/v2.1 200",
             "GET /v2/team/app/tags/list?n=1000 200",
-            "HEAD /v2/team/app/manifests/1.1 200",
-            "HEAD /v2/team/app/manifests/2.0 200",
-            "HEAD /v2/team/app/manifests/v2.1 200",
         ],
         "a ping, one listing, one request per imported tag"
     );
@@ -506,9 +506,9 @@ fn streams_naming_the_same_repository_share_one_listing_and_one_lookup_per_tag()
         log,
         [
             "GET /v2/ 200",
+            "GET /v2/library/tool/manifests/1.0 200",
+            "GET /v2/library/tool/manifests/latest 200",
             "GET /v2/library/tool/tags/list?n=1000 200",
-            "HEAD /v2/library/tool/manifests/1.0 200",
-            "HEAD /v2/library/tool/manifests/latest 200",
         ]
     );
     assert_eq!(
