@@ -9,7 +9,8 @@ Starts docker-registry (plain HTTP, access log on), pushes images (images.py), w
   * `streamlock import --diff --all`, every digest checked against what was pushed, requests counted
     by streamlock (--report) and by the registry (access log);
   * `skopeo inspect` on the same references under `xargs -P` (when skopeo is installed);
-  * the HEAD floor (head_floor.py) and the bound: ceil(lookups / P) x RTT + one RTT of set-up.
+  * the HEAD floor (head_floor.py) and the bound: ceil((lookups + PreserveOriginal children) / P) x RTT
+    + one RTT of set-up.
 Then HTTP/1.1 against HTTP/2 on a TLS + basic-auth registry serving the same storage (two registry
 processes, one with HTTP/2 disabled), a concurrency sweep, peak RSS at 2,000 and 10,000 tags, cold
 start, and the write-back targets. Results go to RESULTS.json for report.py.
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from images import PLATFORMS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_JOBS, DEFAULT_PER_REGISTRY = 64, 32  # src/cli.rs today
@@ -218,7 +221,11 @@ class Bench:
         # A Legacy import of a list needs the list's body: one GET on top of the HEAD.
         lists = sum(1 for mode, digest, top in want.values() if mode == "Legacy" and digest not in (top, "NotFound"))
         missing = sum(1 for _, digest, _ in want.values() if digest == "NotFound")
+        # The importer checks every child of a PreserveOriginal list (one request each, once per run).
+        children = len(PLATFORMS) * sum(1 for mode, digest, _ in want.values()
+                                        if mode == "PreserveOriginal" and digest != "NotFound")
         run.update(lookups=doc["summary"]["lookups"], requests=doc["summary"]["requests"], legacy_lists=lists,
+                   children=children,
                    missing=missing, registries=doc["summary"].get("registries"),
                    check=check_streamlock(doc, want))
         return run
@@ -249,11 +256,13 @@ class Bench:
         return run
 
     def head_floor(self, tree_dir, addr, parallel):
-        """head_floor.py on the same references: one HEAD each, the practical floor."""
+        """head_floor.py on the same references: one HEAD each (a PreserveOriginal list's body and a
+        HEAD per child, the importer's checks), the practical floor."""
         want = expected(tree_dir)
         listing = os.path.join(self.work, "heads.txt")
         with open(listing, "w") as f:
-            f.write("".join(r.split("/", 1)[1] + "\n" for r in sorted(want)))
+            f.write("".join(r.split("/", 1)[1] + ("\tchildren" if want[r][0] == "PreserveOriginal" else "") + "\n"
+                            for r in sorted(want)))
         out_path = os.path.join(self.work, "heads.out")
         with open(listing) as stdin, open(out_path, "w") as out:
             run = timed([sys.executable, os.path.join(HERE, "head_floor.py"), addr, str(parallel)], stdin=stdin,
@@ -319,7 +328,7 @@ def main():
                     "refs": n, "rtt_ms": rtt, "parallel": PARALLEL, "streamlock": run,
                     "streamlock_all": [r["seconds"] for r in ours],
                     "all_correct": all(r["check"]["wrong"] == 0 for r in ours),
-                    "skopeo": theirs, "head_floor": floor, "bound_s": bound(run["lookups"], PARALLEL, rtt),
+                    "skopeo": theirs, "head_floor": floor, "bound_s": bound(run["lookups"] + run["children"], PARALLEL, rtt),
                 })
                 print(f"{n} refs, {rtt} ms: streamlock {run['seconds']} s, HEAD floor {floor['seconds']} s, "
                       f"skopeo {theirs and theirs['seconds']} s, load {run['load']}", file=sys.stderr)
@@ -330,7 +339,7 @@ def main():
                     run = bench.streamlock(trees[n], addr, jobs=p, per_registry=p)
                     results["sweep"].append({"refs": n, "rtt_ms": rtt, "parallel": p, "streamlock": run,
                                              "head_floor": bench.head_floor(trees[n], addr, p),
-                                             "bound_s": bound(run["lookups"], p, rtt)})
+                                             "bound_s": bound(run["lookups"] + run["children"], p, rtt)})
                 proxy.stop()
         results["tls"] = tls_protocols(bench, trees[sizes[-1]], repeats)
         results["rss"] = [peak_rss(bench, tags, repeats) for tags in rss_tags]
@@ -361,7 +370,7 @@ def tls_protocols(bench, tree_dir, repeats):
                      "refs": run["lookups"], "rtt_ms": 50, "parallel": PARALLEL,
                      "streamlock": run, "streamlock_all": [r["seconds"] for r in runs],
                      "all_correct": all(r["check"]["wrong"] == 0 for r in runs),
-                     "bound_s": bound(run["lookups"], PARALLEL, 50)})
+                     "bound_s": bound(run["lookups"] + run["children"], PARALLEL, 50)})
         print(f"TLS {protocol}: streamlock {run['seconds']} s", file=sys.stderr)
     return rows
 
