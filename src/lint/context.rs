@@ -3,16 +3,15 @@
 //! checked, so a rule states them as a [`CrossCheck`]; they are answered from the [`RepoIndex`] once
 //! every file has been read, and no file's tree has to stay alive until then.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::load::{Node, Source};
+use crate::cluster::ClusterError;
+use crate::load::{FileError, LoadedFile, Node, Source, Span};
 use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
 use crate::model::schema::Problem;
 use crate::model::spec::{SpecTag, StreamSpec};
 
-use super::Finding;
 use super::run::LintOptions;
 
 pub struct Context<'a> {
@@ -27,8 +26,6 @@ pub struct Context<'a> {
     /// The object is an ImageStreamTag document: its one tag belongs to a stream defined elsewhere,
     /// so the other tags of that stream are known only once every file has been read.
     pub tag_document: bool,
-    /// Findings that stand only if their check holds: (index in the rule output, check).
-    pub deferred: RefCell<Vec<(usize, CrossCheck)>>,
 }
 
 impl Context<'_> {
@@ -76,13 +73,28 @@ impl Context<'_> {
     pub fn opaque(&self, value: &str) -> bool {
         self.in_template && value.contains("${")
     }
+}
 
-    /// Reports `finding` in its place among the rule's findings, kept only if `check` holds once
-    /// every file has been read.
-    pub fn report_if(&self, out: &mut Vec<Finding>, finding: Finding, check: CrossCheck) {
-        self.deferred.borrow_mut().push((out.len(), check));
-        out.push(finding);
-    }
+/// What a file-level rule sees: the file as far as it could be read.
+pub enum FileContext<'a> {
+    /// The file could not be loaded, and it shows an ImageStream kind (or could not be read at all).
+    Unreadable(&'a FileError),
+    /// Template source whose text shows an ImageStream; `at` is the byte offset of its first markup.
+    Template { language: &'static str, at: usize },
+    /// A file that was loaded; `linted` are the spans of the objects whose rules ran.
+    Loaded {
+        file: &'a LoadedFile,
+        linted: &'a [Span],
+    },
+    /// The cluster's Image object found among the inputs is malformed.
+    Cluster(&'a ClusterError),
+}
+
+/// What a file-level rule reports: a span of the file and a message.
+#[derive(Debug)]
+pub struct FileFinding {
+    pub span: Span,
+    pub message: String,
 }
 
 /// A fact about the streams of all linted files that decides whether a finding stands.

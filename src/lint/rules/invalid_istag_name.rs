@@ -1,6 +1,6 @@
 //! `invalid-istag-name`: an ImageStreamTag document's metadata.name is not `STREAM:TAG`.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{istag, names, path::FieldPath};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamTag document's metadata.name is not `STREAM:TAG`",
     help: "An ImageStreamTag is named `<stream_name>:<tag>`: the API server splits the name at the first `:` and stores the tag in that stream, creating the stream when it does not exist (openshift-apiserver imagestreamtag rest.go Create). Name it so, with a valid ImageStream name before the `:`.",
-    check,
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -6,7 +6,7 @@
 //! stream would be created.
 
 use crate::cluster::{Transport, Whitelist};
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::path::FieldPath;
 use crate::model::reference::{self, ImageRef};
 use crate::model::spec::{DOCKER_IMAGE, INSECURE_REPOSITORY};
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "the cluster's allowedRegistriesForImport does not allow this registry",
     help: "The cluster's Image config (`spec.allowedRegistriesForImport`) lists the registries ImageStreams may name; the API server rejects a stream that names another one, in spec or status. Use an allowed registry (or a mirror of one), or add the registry to the cluster's list. An entry without a port means 443 (80 when `insecure: true`); `*` and `?` are wildcards.",
-    check,
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
