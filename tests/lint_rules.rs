@@ -216,3 +216,31 @@ fn an_entry_shadowed_by_a_later_one_of_the_same_name_is_only_a_duplicate() {
         );
     }
 }
+
+/// docs/rules.md is generated from the rules (`lint::docs`), and each rule's example is its
+/// fixtures as they are on disk.
+#[test]
+fn docs_rules_md_is_current() {
+    for rule in rules::ALL.iter().chain(rules::FILE) {
+        let read = |name| std::fs::read(fixture(rule.id, name)).expect("fixture");
+        assert_eq!(rule.example.bad, read("bad.yaml"), "{}: bad.yaml", rule.id);
+        assert_eq!(
+            rule.example.good,
+            read("good.yaml"),
+            "{}: good.yaml",
+            rule.id
+        );
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let generated = lint::docs::markdown();
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("docs")).expect("docs/");
+        std::fs::write(&path, &generated).expect("write docs/rules.md");
+    }
+    let written = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        written == generated,
+        "docs/rules.md is not current; regenerate it with \
+         `UPDATE_SNAPSHOTS=1 cargo test --test lint_rules docs_rules_md_is_current` and review the diff"
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod context;
+pub mod docs;
 pub mod rules;
 pub mod run;
 
@@ -55,8 +56,38 @@ pub struct Rule {
     pub summary: &'static str,
     /// Why it matters and how to fix it (shown by `streamlock lint --explain RULE`).
     pub help: &'static str,
+    /// What the rule finds and what it accepts instead, shown in its documentation.
+    pub example: Example,
     pub check: Check,
 }
+
+/// A rule's fixtures: `bad` triggers it, `good` is the same intent written so it does not. The
+/// rule tests lint these very files (fixtures/lint/RULE/).
+pub struct Example {
+    pub bad: &'static [u8],
+    pub good: &'static [u8],
+}
+
+/// The [`Example`] of rule `$id`: its fixtures, compiled in.
+macro_rules! fixtures {
+    ($id:literal) => {
+        $crate::lint::Example {
+            bad: include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/lint/",
+                $id,
+                "/bad.yaml"
+            )),
+            good: include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/lint/",
+                $id,
+                "/good.yaml"
+            )),
+        }
+    };
+}
+pub(crate) use fixtures;
 
 /// What a rule checks: each linted object, or the file as a whole.
 #[derive(Clone, Copy)]

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "an ImageStreamTag alias loops or points at a tag that does not exist",
     help: "A tag `from: {kind: ImageStreamTag, name: <stream>:<tag>}` follows its source. When the source tag does not exist in the stream, the alias never gets an image; when aliases form a cycle, none of them does. Point the alias at a tag that has a DockerImage source.",
+    example: crate::lint::fixtures!("broken-alias"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "spec.dockerImageRepository is deprecated",
     help: "spec.dockerImageRepository imports up to 50 tags of a whole repository, chosen by the registry, and cannot be reviewed or pinned. Declare the tags you use in spec.tags instead.",
+    example: crate::lint::fixtures!("deprecated-docker-image-repository"),
     check: Check::Object(check),
 };
 

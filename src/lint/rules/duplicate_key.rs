@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "a mapping key is written twice",
     help: "Kubernetes clients reject a YAML mapping with a repeated key (`mapping key already \
            defined`), and a JSON reader silently keeps the last value. Remove or merge one of the two.",
+    example: crate::lint::fixtures!("duplicate-key"),
     check: Check::File(check),
 };
 

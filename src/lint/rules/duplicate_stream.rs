@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
            replaces the other's tags, and `streamlock import --status-dir` refuses to write one status \
            file for both. Remove or rename all but one definition. Streams without metadata.namespace \
            are not compared, since the namespace they land in is chosen when they are applied.",
+    example: crate::lint::fixtures!("duplicate-stream"),
     check: Check::Object(check),
 };
 

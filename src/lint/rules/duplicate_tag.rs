@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "two spec tags have the same name; the server silently keeps the last",
     help: "spec.tags is a list keyed by name: the API server turns it into a map, so an earlier tag with the same name is dropped without a word. Remove or rename one of them.",
+    example: crate::lint::fixtures!("duplicate-tag"),
     check: Check::Object(check),
 };
 

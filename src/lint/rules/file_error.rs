@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
            kind (or could not be read at all, so there is no telling). Fix the file, or exclude it with \
            --exclude or `exclude:` in .streamlock.yaml if it is not a manifest. Files that show no \
            ImageStream are skipped, not reported.",
+    example: crate::lint::fixtures!("file-error"),
     check: Check::File(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Note,
     summary: "a DockerImage tag follows a moving tag such as `latest` but is not scheduled",
     help: "Without `importPolicy.scheduled: true` the cluster imports the tag once and never notices when it moves. Schedule it (and let `streamlock import --scheduled` keep Git in step), pin a digest, or point at an immutable version tag.",
+    example: crate::lint::fixtures!("floating-tag-not-scheduled"),
     check: Check::Object(check),
 };
 

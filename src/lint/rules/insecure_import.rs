@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "importPolicy.insecure allows plain HTTP and unverified TLS",
     help: "With `insecure: true` the image is imported over HTTPS without certificate checks, or over plain HTTP: anyone on the path can substitute the image. Add the registry's CA to the cluster instead, and remove `insecure`.",
+    example: crate::lint::fixtures!("insecure-import"),
     check: Check::Object(check),
 };
 

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
            wrong type or value at the place shown; the cluster would reject it too. Until it is \
            fixed, the files are linted for an unconfigured cluster (every registry allowed). See \
            \"The cluster a repository targets\" in the README.",
+    example: crate::lint::fixtures!("invalid-cluster-config"),
     check: Check::File(check),
 };
 

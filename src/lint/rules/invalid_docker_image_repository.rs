@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "spec.dockerImageRepository is not a valid repository",
     help: "spec.dockerImageRepository must be a repository reference without a tag or digest, e.g. `quay.io/org/app`. It is deprecated anyway: prefer one spec tag per image.",
+    example: crate::lint::fixtures!("invalid-docker-image-repository"),
     check: Check::Object(check),
 };
 

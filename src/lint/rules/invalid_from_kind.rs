@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "from.kind is missing or not DockerImage, ImageStreamTag or ImageStreamImage",
     help: "from.kind must be exactly `DockerImage`, `ImageStreamTag` or `ImageStreamImage` (case-sensitive). The API server reports any other value as Required.",
+    example: crate::lint::fixtures!("invalid-from-kind"),
     check: Check::Object(check),
 };
 

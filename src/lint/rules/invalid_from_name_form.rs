@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamTag or ImageStreamImage from.name has too many parts",
     help: "ImageStreamTag sources are `<tag>` or `<stream>:<tag>`; ImageStreamImage sources are `<digest>` or `<stream>@<digest>`. Put a namespace in from.namespace, not in the name.",
+    example: crate::lint::fixtures!("invalid-from-name-form"),
     check: Check::Object(check),
 };
 

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "importPolicy.importMode is not Legacy or PreserveOriginal",
     help: "importMode must be `Legacy` (import one platform of a manifest list), `PreserveOriginal` (keep the whole list) or empty (the cluster default).",
+    example: crate::lint::fixtures!("invalid-import-mode"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamTag document's metadata.name is not `STREAM:TAG`",
     help: "An ImageStreamTag is named `<stream_name>:<tag>`: the API server splits the name at the first `:` and stores the tag in that stream, creating the stream when it does not exist (openshift-apiserver imagestreamtag rest.go Create). Name it so, with a valid ImageStream name before the `:`.",
+    example: crate::lint::fixtures!("invalid-istag-name"),
     check: Check::Object(check),
 };
 

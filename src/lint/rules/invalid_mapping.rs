@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamMapping the API server would reject",
     help: "An ImageStreamMapping names its stream (metadata.name), the tag (`tag`) and the image (`image`, with metadata.name set to its digest and a dockerImageReference that parses) — ValidateImageStreamMapping. Fill in what is missing.",
+    example: crate::lint::fixtures!("invalid-mapping"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a label or annotation key, or a label value, is not valid",
     help: "Label and annotation keys are qualified names (an optional DNS-subdomain prefix and `/`, then at most 63 characters of [A-Za-z0-9_.-] starting and ending with an alphanumeric); label values are at most 63 such characters or empty; all annotations together are at most 256 KiB. Rename the key or shorten the value.",
+    example: crate::lint::fixtures!("invalid-metadata"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "metadata.namespace is not a valid namespace (or missing, with --require-namespace)",
     help: "A namespace must be an RFC 1123 label: at most 63 characters of [a-z0-9-], starting and ending with an alphanumeric. A missing namespace is normal in GitOps repositories (kustomize or Argo CD sets it) and is reported only with --require-namespace.",
+    example: crate::lint::fixtures!("invalid-namespace"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "apiVersion or kind is missing, misspelt, or not an ImageStream API version",
     help: "An ImageStream needs `apiVersion: image.openshift.io/v1` (or the legacy `v1`) and `kind: ImageStream`, spelt exactly so: kubectl and oc refuse an object without them (`apiVersion not set`, `no matches for kind`). Fix the key or the value.",
+    example: crate::lint::fixtures!("invalid-object-type"),
     check: Check::Object(check),
 };
 

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "referencePolicy.type is not Source or Local",
     help: "referencePolicy.type must be `Source` (pull from the original registry) or `Local` (pull through the integrated registry). An empty value defaults to Source.",
+    example: crate::lint::fixtures!("invalid-reference-policy"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a status item has no dockerImageReference, or one that does not parse",
     help: "Every status.tags[].items[] entry needs a dockerImageReference that parses as an image reference. Status is normally written by the cluster or by `streamlock import`; remove the item or re-import.",
+    example: crate::lint::fixtures!("invalid-status-reference"),
     check: Check::Object(check),
 };
 

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a streamlock.io/ignore annotation names an unknown rule or gives no reason",
     help: "Write one `rule-id: reason` per line in the `streamlock.io/ignore` annotation, e.g. `floating-tag-not-scheduled: rebuilt nightly by CI`. The reason is for the next reader.",
+    example: crate::lint::fixtures!("invalid-suppression"),
     check: Check::Object(check),
 };
 

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamTag document's tag.annotations differ from its metadata.annotations",
     help: "The API server keeps one set of annotations for an ImageStreamTag: its metadata.annotations, which become the spec tag's (ValidateImageStreamTag). Leave tag.annotations out, or make it equal to metadata.annotations.",
+    example: crate::lint::fixtures!("istag-annotations"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a tag is defined both by an ImageStreamTag document and in its stream's spec",
     help: "Creating an ImageStreamTag for a tag the stream already has fails (`imagestreamtags.image.openshift.io \"STREAM:TAG\" already exists`); `oc apply` turns it into an update that replaces the stream's tag, and the next apply of the ImageStream sets it back. streamlock reads the stream's own definition. Keep the tag in one place.",
+    example: crate::lint::fixtures!("istag-conflict"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Note,
     summary: "`apiVersion: v1` is the legacy, pre-group API for ImageStreams",
     help: "OpenShift still serves ImageStreams under the legacy `v1` API, but new tooling (kubectl plugins, schema validators, Argo CD health checks) expects `image.openshift.io/v1`. Change the apiVersion; nothing else changes.",
+    example: crate::lint::fixtures!("legacy-api-version"),
     check: Check::Object(check),
 };
 

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a spec tag has `from` without a name",
     help: "When a tag has `from`, from.name is required: the image reference (DockerImage), `<tag>` or `<stream>:<tag>` (ImageStreamTag), or `<stream>@<digest>` (ImageStreamImage). Add the name or remove `from` for a tag without a source.",
+    example: crate::lint::fixtures!("missing-from-name"),
     check: Check::Object(check),
 };
 

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "`reference: true` together with an import policy that is never used",
     help: "A `reference: true` tag is never imported: the cluster records from.name as it is. `scheduled` and `insecure` have no effect on it. Remove them, or drop `reference` if you meant to import.",
+    example: crate::lint::fixtures!("reference-with-import-policy"),
     check: Check::Object(check),
 };
 

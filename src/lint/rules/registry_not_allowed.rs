@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "the cluster's allowedRegistriesForImport does not allow this registry",
     help: "The cluster's Image config (`spec.allowedRegistriesForImport`) lists the registries ImageStreams may name; the API server rejects a stream that names another one, in spec or status. Use an allowed registry (or a mirror of one), or add the registry to the cluster's list. An entry without a port means 443 (80 when `insecure: true`); `*` and `?` are wildcards.",
+    example: crate::lint::fixtures!("registry-not-allowed"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a scheduled tag whose source is a digest: it is imported once and never again",
     help: "A digest never moves, so the scheduler drops a digest reference after its first successful import. Drop `scheduled`, or point the tag at a tag (`repo:tag`, or `repo:tag@sha256:…` with `streamlock import --pin`) to follow updates.",
+    example: crate::lint::fixtures!("scheduled-digest"),
     check: Check::Object(check),
 };
 

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "importPolicy.scheduled on an ImageStreamTag or ImageStreamImage source",
     help: "Only tags pointing to a registry (from.kind DockerImage) can be scheduled for background import. Remove `scheduled`, or point the tag at the registry image.",
+    example: crate::lint::fixtures!("scheduled-non-docker"),
     check: Check::Object(check),
 };
 

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a spec tag carries a generation other than 0 or null",
     help: "spec.tags[].generation is managed by the API server: on create every tag gets 1, on update a value other than 0 is replaced by the stored one. A client may send only null (keep) or 0 (re-import now). Remove the field, or set it to null.",
+    example: crate::lint::fixtures!("server-managed-generation"),
     check: Check::Object(check),
 };
 

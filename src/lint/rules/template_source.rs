@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
            is rendered. Lint and import what it renders (`helm template CHART --output-dir out` then \
            `streamlock lint out`), or keep the ImageStream as plain YAML beside the chart (a kustomize \
            base, say) where streamlock can pin it. Set the rule to `off` to silence this note.",
+    example: crate::lint::fixtures!("template-source"),
     check: Check::File(check),
 };
 

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "an ImageStreamTag/ImageStreamImage source names a stream that is not in the linted files",
     help: "The referenced stream may live only in the cluster (then this is fine: suppress it), or its name is misspelt. The server rejects the tag with NotFound if the stream does not exist when the tag is created.",
+    example: crate::lint::fixtures!("unresolved-stream"),
     check: Check::Object(check),
 };
 

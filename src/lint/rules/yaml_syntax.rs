@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "a file that shows an ImageStream kind does not parse (or exceeds nesting/alias budgets)",
     help: "kubectl, oc and Argo CD cannot read this document either. Fix the syntax at the position \
            shown. Documents before the error were still linted.",
+    example: crate::lint::fixtures!("yaml-syntax"),
     check: Check::File(check),
 };
 
