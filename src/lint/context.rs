@@ -1,19 +1,31 @@
-//! What a rule sees: one stream and the options. Questions about the other linted streams
-//! (ImageStreamTag/ImageStreamImage references across streams) cannot be answered while one file is
-//! checked, so a rule states them as a [`CrossCheck`]; they are answered from the [`RepoIndex`] once
-//! every file has been read, and no file's tree has to stay alive until then.
+//! What a rule sees: one object and the options ([`Context`]), or one file ([`FileContext`]); the
+//! options live here so that the driver depends on this module, not the other way round. Questions
+//! about the other linted streams (ImageStreamTag/ImageStreamImage references across streams)
+//! cannot be answered while one file is checked, so a rule states them as a [`CrossCheck`]; they
+//! are answered from the [`RepoIndex`] once every file has been read, and no file's tree has to
+//! stay alive until then.
 
 use std::collections::HashMap;
 
-use crate::cluster::ClusterError;
-use crate::load::{FileError, LoadedFile, Node, Source, Span};
+use crate::cluster::{Cluster, ClusterError};
+use crate::load::{FileError, Limits, LoadedFile, Node, Source, Span};
 use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
 use crate::model::schema::Problem;
 use crate::model::spec::{SpecTag, StreamSpec};
 
-use super::run::LintOptions;
+/// How the files are linted.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    pub require_namespace: bool,
+    /// Lint ImageStreams inside Templates too (placeholders are opaque).
+    pub templates: bool,
+    pub limits: Limits,
+    /// The cluster the files target (its registry whitelist).
+    pub cluster: Cluster,
+}
 
+/// What an object rule sees.
 pub struct Context<'a> {
     pub view: &'a StreamView<'a>,
     /// The file's text, for findings that name another place in it by line.

@@ -12,8 +12,8 @@ use std::fmt;
 use crate::model::path::FieldPath;
 
 pub use config::Config;
-pub use context::{Context, CrossCheck, FileContext, FileFinding, RepoIndex};
-pub use run::{Diagnostic, FileReport, LintOptions, Linted, lint_files, lint_loaded};
+pub use context::{Context, CrossCheck, FileContext, FileFinding, LintOptions, RepoIndex};
+pub use run::{Diagnostic, FileReport, Linted, lint_files, lint_loaded};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

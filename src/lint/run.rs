@@ -8,26 +8,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cluster::Cluster;
-use crate::load::{self, Class, Limits, LoadedFile, Position, Source, Span, Wrapper};
+use crate::load::{self, Class, LoadedFile, Position, Source, Span, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::model::istag;
 use crate::model::schema;
 
-use super::context::{Context, CrossCheck, FileContext, IndexedStream, RepoIndex};
+use super::context::{Context, CrossCheck, FileContext, IndexedStream, LintOptions, RepoIndex};
 use super::{Config, Finding, Rule, Severity, rules};
-
-pub use super::rules::invalid_suppression::IGNORE_ANNOTATION;
-
-#[derive(Clone, Debug, Default)]
-pub struct LintOptions {
-    pub require_namespace: bool,
-    /// Lint ImageStreams inside Templates too (placeholders are opaque).
-    pub templates: bool,
-    pub limits: Limits,
-    /// The cluster the files target (its registry whitelist).
-    pub cluster: Cluster,
-}
 
 /// A finding placed in a file.
 #[derive(Clone, Debug)]
