@@ -22,7 +22,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.push(Finding::at(&RULE, path, names::NAME_REQUIRED));
         return;
     }
-    // ValidateObjectMeta with path.ValidatePathSegmentName (ValidateImageStreamTagWithWhitelister).
+    // ValidateObjectMeta with path.ValidatePathSegmentName (openshift-apiserver
+    // pkg/image/apis/image/validation/validation.go `ValidateImageStreamTagWithWhitelister`).
     if let Err(why) = names::path_segment_name(name) {
         out.push(Finding::at(
             &RULE,

@@ -80,10 +80,11 @@ pub static ALL: &[&Rule] = &[
     &stream_mapping::RULE,
 ];
 
-/// The rules of an ImageStreamTag document: its metadata (ValidateObjectMeta, the `STREAM:TAG`
-/// name), its `tag` as a TagReference (ValidateImageStreamTagReference, the registry whitelist, the
-/// same advice as a spec tag), the annotations rule of ValidateImageStreamTag, and how its tag sits
-/// with the stream's.
+/// The rules of an ImageStreamTag document, as openshift-apiserver
+/// pkg/image/apis/image/validation/validation.go `ValidateImageStreamTagWithWhitelister` checks it:
+/// its metadata (`ValidateObjectMeta`, the `STREAM:TAG` name), its `tag` as a TagReference
+/// (`ValidateImageStreamTagReference`, the registry whitelist, the same advice as a spec tag), the
+/// annotations rule of `ValidateImageStreamTag`, and how its tag sits with the stream's.
 pub static TAG_DOCUMENT: &[&Rule] = &[
     &invalid_istag_name::RULE,
     &invalid_namespace::RULE,
@@ -110,7 +111,8 @@ pub static TAG_DOCUMENT: &[&Rule] = &[
     &invalid_suppression::RULE,
 ];
 
-/// The rules of an ImageStreamMapping document (ValidateImageStreamMapping, and why it does not
+/// The rules of an ImageStreamMapping document (openshift-apiserver
+/// pkg/image/apis/image/validation/validation.go `ValidateImageStreamMapping`, and why it does not
 /// belong in Git).
 pub static MAPPING: &[&Rule] = &[
     &invalid_mapping::RULE,

@@ -1,6 +1,6 @@
 //! `registry-not-allowed`: a reference names a registry the cluster's `allowedRegistriesForImport`
-//! does not allow. Checked as openshift-apiserver validation.go `ValidateImageStreamWithWhitelister`
-//! checks a stream: spec.dockerImageRepository, DockerImage `from.name`s and status pull specs, each
+//! does not allow. Checked as openshift-apiserver pkg/image/apis/image/validation/validation.go
+//! `ValidateImageStreamWithWhitelister` checks a stream: spec.dockerImageRepository, DockerImage `from.name`s and status pull specs, each
 //! over TLS unless its tag or the stream is insecure (then either port). The reference policy plays
 //! no part. An update re-allows references the stored stream already had; a file is checked as the
 //! stream would be created.
@@ -147,7 +147,8 @@ mod tests {
         format!("status:\n  tags:\n  - tag: {tag}\n    items:\n{items}")
     }
 
-    /// Upstream `TestValidateImageStreamWithWhitelister` and the create-time half of
+    /// openshift-apiserver pkg/image/apis/image/validation/validation_test.go
+    /// `TestValidateImageStreamWithWhitelister` and the create-time half of
     /// `TestValidateImageStreamUpdateWithWhitelister`, case by case.
     #[test]
     fn whitelist_errors_are_the_api_servers() {
