@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use streamlock::cluster::{self, Cluster, Inputs, LoadError};
 use streamlock::lint::{self, Config, FileReport, LintOptions, rules};
+use streamlock::report;
 
 fn fixture(rule: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -69,6 +70,43 @@ fn every_rule_triggers_on_its_bad_fixture_and_not_on_its_good_one() {
             rule.id,
             good.display()
         );
+    }
+}
+
+/// Every rule's findings on its bad fixture, as `--format json` lists them (place, field path,
+/// severity, message; the help text is pinned by docs/rules.md), are the reviewed snapshot in
+/// tests/snapshots/. Under CI=true a missing or changed snapshot fails; locally `cargo insta review`
+/// (or INSTA_UPDATE=always) records the new output for review.
+#[test]
+fn every_rule_reports_its_bad_fixture_as_reviewed() {
+    for rule in rules::ALL.iter().chain(rules::FILE) {
+        let reports = lint_as_command(&fixture(rule.id, "bad.yaml"));
+        let mut listed: serde_json::Value =
+            serde_json::from_str(&report::json::render(&reports)).expect("json output");
+        let diagnostics = listed["diagnostics"].as_array_mut().expect("diagnostics");
+        for diagnostic in diagnostics.iter_mut() {
+            diagnostic.as_object_mut().expect("object").remove("help");
+        }
+        let shown = serde_json::to_string_pretty(&listed["diagnostics"]).expect("json");
+        insta::assert_snapshot!(rule.id, shown);
+    }
+    // A snapshot whose rule is gone would otherwise be kept and never read.
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for entry in std::fs::read_dir(&snapshots).expect("tests/snapshots") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if let Some(id) = name
+            .strip_prefix("lint_rules__")
+            .and_then(|n| n.strip_suffix(".snap"))
+        {
+            assert!(
+                rules::find(id).is_some(),
+                "{name}: no rule `{id}`; delete it"
+            );
+        }
     }
 }
 
@@ -177,4 +215,32 @@ fn an_entry_shadowed_by_a_later_one_of_the_same_name_is_only_a_duplicate() {
             "{rule}: {found:?}"
         );
     }
+}
+
+/// docs/rules.md is generated from the rules (`lint::docs`), and each rule's example is its
+/// fixtures as they are on disk.
+#[test]
+fn docs_rules_md_is_current() {
+    for rule in rules::ALL.iter().chain(rules::FILE) {
+        let read = |name| std::fs::read(fixture(rule.id, name)).expect("fixture");
+        assert_eq!(rule.example.bad, read("bad.yaml"), "{}: bad.yaml", rule.id);
+        assert_eq!(
+            rule.example.good,
+            read("good.yaml"),
+            "{}: good.yaml",
+            rule.id
+        );
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let generated = lint::docs::markdown();
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("docs")).expect("docs/");
+        std::fs::write(&path, &generated).expect("write docs/rules.md");
+    }
+    let written = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        written == generated,
+        "docs/rules.md is not current; regenerate it with \
+         `UPDATE_SNAPSHOTS=1 cargo test --test lint_rules docs_rules_md_is_current` and review the diff"
+    );
 }

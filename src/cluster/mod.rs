@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::cli::ClusterArgs;
-use crate::lint::{Config, Diagnostic, FileReport, file_rules};
+use crate::lint::{self, Config, FileContext, FileReport};
 use crate::model::reference::ImageRef;
 use crate::model::spec::ImportMode;
 use crate::model::status::StreamStatus;
@@ -299,28 +299,20 @@ impl Cluster {
 /// Reports a malformed cluster object in its file's lint report (added when the file holds no
 /// ImageStream), under `invalid-cluster-config` at the severity `config` gives it.
 pub fn report_problem(reports: &mut Vec<FileReport>, problem: ClusterError, config: &Config) {
-    let rule = &file_rules::INVALID_CLUSTER_CONFIG;
-    let Some(severity) = config.severity(rule) else {
+    let cx = FileContext::Cluster(&problem);
+    let diagnostics = lint::run::file_diagnostics(&cx, &problem.source, config);
+    if diagnostics.is_empty() {
         return;
-    };
-    let diagnostic = Diagnostic {
-        rule,
-        severity,
-        span: problem.span,
-        start: problem.source.position(problem.span.start),
-        end: problem.source.position(problem.span.end),
-        field: String::new(),
-        message: problem.message,
-    };
+    }
     match reports.iter_mut().find(|r| r.path == problem.source.path) {
         Some(report) => {
-            report.diagnostics.push(diagnostic);
+            report.diagnostics.extend(diagnostics);
             report.source = problem.source;
         }
         None => reports.push(FileReport {
             path: problem.source.path.clone(),
             source: problem.source,
-            diagnostics: vec![diagnostic],
+            diagnostics,
             streams: 0,
             skipped_templates: Vec::new(),
         }),

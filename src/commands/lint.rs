@@ -128,10 +128,7 @@ fn explain(id: &str) -> Exit {
     }
     match rules::find(id) {
         Some(rule) => {
-            print(&format!(
-                "{} ({} by default)\n\n{}.\n\n{}\n\nConfigure in .streamlock.yaml:\n  rules:\n    {}: off | note | warning | error\nSuppress on one object with the annotation:\n  streamlock.io/ignore: \"{}: <reason>\"\n",
-                rule.id, rule.severity, rule.summary, rule.help, rule.id, rule.id
-            ));
+            print(&lint::docs::explain(rule));
             Exit::Clean
         }
         None => {

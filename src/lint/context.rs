@@ -1,20 +1,31 @@
-//! What a rule sees: one stream and the options. Questions about the other linted streams
-//! (ImageStreamTag/ImageStreamImage references across streams) cannot be answered while one file is
-//! checked, so a rule states them as a [`CrossCheck`]; they are answered from the [`RepoIndex`] once
-//! every file has been read, and no file's tree has to stay alive until then.
+//! What a rule sees: one object and the options ([`Context`]), or one file ([`FileContext`]); the
+//! options live here so that the driver depends on this module, not the other way round. Questions
+//! about the other linted streams (ImageStreamTag/ImageStreamImage references across streams)
+//! cannot be answered while one file is checked, so a rule states them as a [`CrossCheck`]; they
+//! are answered from the [`RepoIndex`] once every file has been read, and no file's tree has to
+//! stay alive until then.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::load::{Node, Source};
+use crate::cluster::{Cluster, ClusterError};
+use crate::load::{FileError, Limits, LoadedFile, Node, Source, Span};
 use crate::model::imagestream::StreamView;
 use crate::model::path::FieldPath;
 use crate::model::schema::Problem;
 use crate::model::spec::{SpecTag, StreamSpec};
 
-use super::Finding;
-use super::run::LintOptions;
+/// How the files are linted.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    pub require_namespace: bool,
+    /// Lint ImageStreams inside Templates too (placeholders are opaque).
+    pub templates: bool,
+    pub limits: Limits,
+    /// The cluster the files target (its registry whitelist).
+    pub cluster: Cluster,
+}
 
+/// What an object rule sees.
 pub struct Context<'a> {
     pub view: &'a StreamView<'a>,
     /// The file's text, for findings that name another place in it by line.
@@ -27,8 +38,6 @@ pub struct Context<'a> {
     /// The object is an ImageStreamTag document: its one tag belongs to a stream defined elsewhere,
     /// so the other tags of that stream are known only once every file has been read.
     pub tag_document: bool,
-    /// Findings that stand only if their check holds: (index in the rule output, check).
-    pub deferred: RefCell<Vec<(usize, CrossCheck)>>,
 }
 
 impl Context<'_> {
@@ -76,13 +85,28 @@ impl Context<'_> {
     pub fn opaque(&self, value: &str) -> bool {
         self.in_template && value.contains("${")
     }
+}
 
-    /// Reports `finding` in its place among the rule's findings, kept only if `check` holds once
-    /// every file has been read.
-    pub fn report_if(&self, out: &mut Vec<Finding>, finding: Finding, check: CrossCheck) {
-        self.deferred.borrow_mut().push((out.len(), check));
-        out.push(finding);
-    }
+/// What a file-level rule sees: the file as far as it could be read.
+pub enum FileContext<'a> {
+    /// The file could not be loaded, and it shows an ImageStream kind (or could not be read at all).
+    Unreadable(&'a FileError),
+    /// Template source whose text shows an ImageStream; `at` is the byte offset of its first markup.
+    Template { language: &'static str, at: usize },
+    /// A file that was loaded; `linted` are the spans of the objects whose rules ran.
+    Loaded {
+        file: &'a LoadedFile,
+        linted: &'a [Span],
+    },
+    /// The cluster's Image object found among the inputs is malformed.
+    Cluster(&'a ClusterError),
+}
+
+/// What a file-level rule reports: a span of the file and a message.
+#[derive(Debug)]
+pub struct FileFinding {
+    pub span: Span,
+    pub message: String,
 }
 
 /// A fact about the streams of all linted files that decides whether a finding stands.

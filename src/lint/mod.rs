@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod context;
+pub mod docs;
 pub mod rules;
 pub mod run;
 
@@ -11,8 +12,8 @@ use std::fmt;
 use crate::model::path::FieldPath;
 
 pub use config::Config;
-pub use context::{Context, CrossCheck, RepoIndex};
-pub use run::{Diagnostic, FileReport, LintOptions, Linted, lint_files, lint_loaded};
+pub use context::{Context, CrossCheck, FileContext, FileFinding, LintOptions, RepoIndex};
+pub use run::{Diagnostic, FileReport, Linted, lint_files, lint_loaded};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -55,7 +56,60 @@ pub struct Rule {
     pub summary: &'static str,
     /// Why it matters and how to fix it (shown by `streamlock lint --explain RULE`).
     pub help: &'static str,
-    pub check: fn(&Context, &mut Vec<Finding>),
+    /// What the rule finds and what it accepts instead, shown in its documentation.
+    pub example: Example,
+    pub check: Check,
+}
+
+/// A rule's fixtures: `bad` triggers it, `good` is the same intent written so it does not. The
+/// rule tests lint these very files (fixtures/lint/RULE/).
+pub struct Example {
+    pub bad: &'static [u8],
+    pub good: &'static [u8],
+}
+
+/// The [`Example`] of rule `$id`: its fixtures, compiled in.
+macro_rules! fixtures {
+    ($id:literal) => {
+        $crate::lint::Example {
+            bad: include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/lint/",
+                $id,
+                "/bad.yaml"
+            )),
+            good: include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/lint/",
+                $id,
+                "/good.yaml"
+            )),
+        }
+    };
+}
+pub(crate) use fixtures;
+
+/// What a rule checks: each linted object, or the file as a whole.
+#[derive(Clone, Copy)]
+pub enum Check {
+    Object(fn(&Context, &mut Vec<Finding>)),
+    File(fn(&FileContext, &mut Vec<FileFinding>)),
+}
+
+impl Rule {
+    /// Runs an object rule on one object; a file rule has nothing to say about an object.
+    pub fn check_object(&self, cx: &Context, out: &mut Vec<Finding>) {
+        if let Check::Object(check) = self.check {
+            check(cx, out);
+        }
+    }
+
+    /// Runs a file rule on one file; an object rule has nothing to say about a file.
+    pub fn check_file(&self, cx: &FileContext, out: &mut Vec<FileFinding>) {
+        if let Check::File(check) = self.check {
+            check(cx, out);
+        }
+    }
 }
 
 impl fmt::Debug for Rule {
@@ -72,6 +126,9 @@ pub struct Finding {
     /// Point at the key (for fields that should not be there) rather than the value.
     pub on_key: bool,
     pub message: String,
+    /// A fact about the other linted streams that must hold for the finding to stand; it is
+    /// answered once every file has been read.
+    pub only_if: Option<CrossCheck>,
 }
 
 impl Finding {
@@ -81,67 +138,18 @@ impl Finding {
             path,
             on_key: false,
             message: message.into(),
+            only_if: None,
         }
+    }
+
+    /// The finding stands only if `check` holds across every linted file.
+    pub fn only_if(mut self, check: CrossCheck) -> Finding {
+        self.only_if = Some(check);
+        self
     }
 
     pub fn on_key(mut self) -> Finding {
         self.on_key = true;
         self
     }
-}
-
-/// The rules that are not tied to an object (the file could not be read, or its YAML is broken).
-pub mod file_rules {
-    use super::{Rule, Severity};
-
-    fn none(_: &super::Context, _: &mut Vec<super::Finding>) {}
-
-    pub static FILE_ERROR: Rule = Rule {
-        id: "file-error",
-        severity: Severity::Error,
-        summary: "the file cannot be read as a manifest",
-        help: "The file is unreadable, too large, binary or not UTF-8, and its text shows an ImageStream \
-               kind (or could not be read at all, so there is no telling). Fix the file, or exclude it with \
-               --exclude or `exclude:` in .streamlock.yaml if it is not a manifest. Files that show no \
-               ImageStream are skipped, not reported.",
-        check: none,
-    };
-
-    pub static INVALID_CLUSTER_CONFIG: Rule = Rule {
-        id: "invalid-cluster-config",
-        severity: Severity::Error,
-        summary: "the cluster's Image object (config.openshift.io/v1, `cluster`) is malformed",
-        help: "The Image object that tells streamlock which cluster the files target has a field of the                wrong type or value at the place shown; the cluster would reject it too. Until it is                fixed, the files are linted for an unconfigured cluster (every registry allowed). See                \"The cluster a repository targets\" in the README.",
-        check: none,
-    };
-
-    pub static TEMPLATE_SOURCE: Rule = Rule {
-        id: "template-source",
-        severity: Severity::Note,
-        summary: "a Helm/Go or Jinja2 template that writes an ImageStream; not linted or imported",
-        help: "The file holds template markup (`{{ .Values.x }}`, `{% if %}`) and an ImageStream kind: \
-               it is the source of a manifest, not one, so nothing in it can be checked or pinned until it \
-               is rendered. Lint and import what it renders (`helm template CHART --output-dir out` then \
-               `streamlock lint out`), or keep the ImageStream as plain YAML beside the chart (a kustomize \
-               base, say) where streamlock can pin it. Set the rule to `off` to silence this note.",
-        check: none,
-    };
-
-    pub static YAML_SYNTAX: Rule = Rule {
-        id: "yaml-syntax",
-        severity: Severity::Error,
-        summary: "a file that shows an ImageStream kind does not parse (or exceeds nesting/alias budgets)",
-        help: "kubectl, oc and Argo CD cannot read this document either. Fix the syntax at the position \
-               shown. Documents before the error were still linted.",
-        check: none,
-    };
-
-    pub static DUPLICATE_KEY: Rule = Rule {
-        id: "duplicate-key",
-        severity: Severity::Error,
-        summary: "a mapping key is written twice",
-        help: "Kubernetes clients reject a YAML mapping with a repeated key (`mapping key already \
-               defined`), and a JSON reader silently keeps the last value. Remove or merge one of the two.",
-        check: none,
-    };
 }

@@ -4,33 +4,17 @@
 //! as small facts (the index entries of each stream, the checks of deferred findings) and answered
 //! once every file has been read. A file's text is kept only when it has something to report.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cluster::Cluster;
-use crate::load::{self, Class, Limits, LoadedFile, Position, Source, Span, Wrapper};
+use crate::load::{self, Class, LoadedFile, Position, Source, Span, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::model::istag;
-use crate::model::path::FieldPath;
 use crate::model::schema;
 
-use super::context::{Context, CrossCheck, IndexedStream, RepoIndex};
-use super::{Config, Finding, Rule, Severity, file_rules, rules};
-
-/// Annotation that switches rules off for one object: `"rule-id: reason"`, one per line.
-pub const IGNORE_ANNOTATION: &str = "streamlock.io/ignore";
-
-#[derive(Clone, Debug, Default)]
-pub struct LintOptions {
-    pub require_namespace: bool,
-    /// Lint ImageStreams inside Templates too (placeholders are opaque).
-    pub templates: bool,
-    pub limits: Limits,
-    /// The cluster the files target (its registry whitelist).
-    pub cluster: Cluster,
-}
+use super::context::{Context, CrossCheck, FileContext, IndexedStream, LintOptions, RepoIndex};
+use super::{Config, Finding, Rule, Severity, rules};
 
 /// A finding placed in a file.
 #[derive(Clone, Debug)]
@@ -141,19 +125,11 @@ fn check_file(path: &Path, options: &LintOptions, config: &Config) -> Option<Che
         Ok(file) => lint_file(file, options, config),
         Err(e) if !load::unreadable_is_ours(&e) => None,
         Err(e) => {
-            let span = e.at.map_or(Span::default(), |at| Span::new(at, at));
-            let diagnostic = place(
-                &e.source,
-                &file_rules::FILE_ERROR,
-                config,
-                span,
-                String::new(),
-                e.message,
-            );
+            let diagnostics = file_diagnostics(&FileContext::Unreadable(&e), &e.source, config);
             Some(Checked {
                 report: FileReport {
                     path: path.to_path_buf(),
-                    diagnostics: diagnostic.into_iter().collect(),
+                    diagnostics,
                     source: e.source,
                     streams: 0,
                     skipped_templates: Vec::new(),
@@ -178,42 +154,17 @@ pub fn lint_loaded(file: LoadedFile, options: &LintOptions, config: &Config) -> 
 
 fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Option<Checked> {
     let source = &file.source;
-    let mut placed: Vec<(Diagnostic, Option<CrossCheck>)> = Vec::new();
     match load::classify(&file) {
         Class::Other => return None,
         Class::Template { language, at } => {
-            let message = format!(
-                "{language} template source, not a manifest: its ImageStreams are not linted; lint \
-                 what it renders instead"
-            );
-            placed.extend(
-                place(
-                    source,
-                    &file_rules::TEMPLATE_SOURCE,
-                    config,
-                    Span::new(at, at + 2),
-                    String::new(),
-                    message,
-                )
-                .map(|d| (d, None)),
-            );
+            let diagnostics =
+                file_diagnostics(&FileContext::Template { language, at }, source, config);
+            let placed = diagnostics.into_iter().map(|d| (d, None)).collect();
             return Some(checked(file.source, placed, 0, Vec::new(), Vec::new()));
         }
         Class::Streams => {}
     }
-    if let Some(e) = &file.parsed.error {
-        placed.extend(
-            place(
-                source,
-                &file_rules::YAML_SYNTAX,
-                config,
-                e.span,
-                String::new(),
-                e.message.clone(),
-            )
-            .map(|d| (d, None)),
-        );
-    }
+    let mut placed: Vec<(Diagnostic, Option<CrossCheck>)> = Vec::new();
     let objects = linted_objects(&file.parsed.documents);
     let indexed = objects
         .iter()
@@ -258,25 +209,22 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Option
             schema: &schema,
             in_template,
             tag_document: *kind == ObjectKind::TagDocument,
-            deferred: RefCell::default(),
         };
         let mut findings: Vec<Finding> = Vec::new();
         match kind {
             ObjectKind::Stream => {
                 streams += 1;
-                rules::for_streams().for_each(|rule| (rule.check)(&cx, &mut findings));
+                rules::for_streams().for_each(|rule| rule.check_object(&cx, &mut findings));
             }
             ObjectKind::TagDocument => rules::TAG_DOCUMENT
                 .iter()
-                .for_each(|rule| (rule.check)(&cx, &mut findings)),
+                .for_each(|rule| rule.check_object(&cx, &mut findings)),
             ObjectKind::Mapping => rules::MAPPING
                 .iter()
-                .for_each(|rule| (rule.check)(&cx, &mut findings)),
+                .for_each(|rule| rule.check_object(&cx, &mut findings)),
         }
-        let mut deferred = cx.deferred.into_inner().into_iter().peekable();
-        let ignored = suppressions(view, &mut findings);
-        for (index, finding) in findings.into_iter().enumerate() {
-            let check = deferred.next_if(|(at, _)| *at == index).map(|(_, c)| c);
+        let ignored = rules::invalid_suppression::suppressed(view);
+        for finding in findings {
             if ignored.contains(&finding.rule.id) {
                 continue;
             }
@@ -289,34 +237,18 @@ fn lint_file(file: LoadedFile, options: &LintOptions, config: &Config) -> Option
                 finding.path.to_string(),
                 finding.message,
             );
-            placed.extend(diagnostic.map(|d| (d, check)));
+            placed.extend(diagnostic.map(|d| (d, finding.only_if)));
         }
     }
-    // Duplicate keys in other kinds of object (a DeploymentConfig beside the stream) are not ours.
-    for dup in &file.parsed.duplicates {
-        if !linted_spans
-            .iter()
-            .any(|s| s.start <= dup.second.start && dup.second.end <= s.end)
-        {
-            continue;
-        }
-        let first = source.position(dup.first.start);
-        let message = format!(
-            "key `{}` is already defined at line {}",
-            dup.key, first.line
-        );
-        placed.extend(
-            place(
-                source,
-                &file_rules::DUPLICATE_KEY,
-                config,
-                dup.second,
-                String::new(),
-                message,
-            )
+    let loaded = FileContext::Loaded {
+        file: &file,
+        linted: &linted_spans,
+    };
+    placed.extend(
+        file_diagnostics(&loaded, source, config)
+            .into_iter()
             .map(|d| (d, None)),
-        );
-    }
+    );
     placed.sort_by_key(|(d, _)| (d.span.start, d.rule.id));
     Some(checked(file.source, placed, streams, skipped, indexed))
 }
@@ -386,39 +318,28 @@ fn checked(
     }
 }
 
-/// Rules switched off on this object by its ignore annotation; malformed entries become findings.
-fn suppressions(view: &StreamView<'_>, findings: &mut Vec<Finding>) -> Vec<&'static str> {
-    let Some(text) = view.spec.annotation(IGNORE_ANNOTATION) else {
-        return Vec::new();
-    };
-    let path = FieldPath::root()
-        .key("metadata")
-        .key("annotations")
-        .key(IGNORE_ANNOTATION);
-    let mut ignored = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let (id, reason) = line.split_once(':').unwrap_or((line, ""));
-        match rules::find(id.trim()) {
-            Some(rule) if !reason.trim().is_empty() => ignored.push(rule.id),
-            Some(rule) => findings.push(Finding::at(
-                &rules::invalid_suppression::RULE,
-                path.clone(),
-                format!(
-                    "suppression of `{}` gives no reason; write `{}: <why>`",
-                    rule.id, rule.id
-                ),
-            )),
-            None => findings.push(Finding::at(
-                &rules::invalid_suppression::RULE,
-                path.clone(),
-                format!(
-                    "`{}` is not a streamlock rule; see `streamlock lint --explain`",
-                    id.trim()
-                ),
-            )),
-        }
+/// What the file-level rules report on `cx`, placed in `source`.
+pub(crate) fn file_diagnostics(
+    cx: &FileContext,
+    source: &Source,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut placed = Vec::new();
+    for rule in rules::FILE {
+        let mut found = Vec::new();
+        rule.check_file(cx, &mut found);
+        placed.extend(found.into_iter().filter_map(|finding| {
+            place(
+                source,
+                rule,
+                config,
+                finding.span,
+                String::new(),
+                finding.message,
+            )
+        }));
     }
-    ignored
+    placed
 }
 
 fn place(

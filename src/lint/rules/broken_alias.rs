@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::lint::{Context, CrossCheck, Finding, Rule, Severity};
+use crate::lint::{Check, Context, CrossCheck, Finding, Rule, Severity};
 use crate::model::{reference, spec::IMAGE_STREAM_TAG};
 
 pub static RULE: Rule = Rule {
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "an ImageStreamTag alias loops or points at a tag that does not exist",
     help: "A tag `from: {kind: ImageStreamTag, name: <stream>:<tag>}` follows its source. When the source tag does not exist in the stream, the alias never gets an image; when aliases form a cycle, none of them does. Point the alias at a tag that has a DockerImage source.",
-    check,
+    example: crate::lint::fixtures!("broken-alias"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -69,7 +70,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 name: stream.to_string(),
                 tag: target.to_string(),
             };
-            cx.report_if(out, finding, check);
+            out.push(finding.only_if(check));
         }
     }
 }

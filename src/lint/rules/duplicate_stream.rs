@@ -1,6 +1,6 @@
 //! `duplicate-stream`: another linted manifest defines an ImageStream of the same namespace and name.
 
-use crate::lint::{Context, CrossCheck, Finding, Rule, Severity};
+use crate::lint::{Check, Context, CrossCheck, Finding, Rule, Severity};
 use crate::model::path::FieldPath;
 
 pub static RULE: Rule = Rule {
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
            replaces the other's tags, and `streamlock import --status-dir` refuses to write one status \
            file for both. Remove or rename all but one definition. Streams without metadata.namespace \
            are not compared, since the namespace they land in is chosen when they are applied.",
-    check,
+    example: crate::lint::fixtures!("duplicate-stream"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -35,5 +36,5 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         namespace: meta.namespace.clone(),
         name: meta.name.clone(),
     };
-    cx.report_if(out, finding, check);
+    out.push(finding.only_if(check));
 }

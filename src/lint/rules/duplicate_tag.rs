@@ -2,14 +2,15 @@
 
 use std::collections::HashMap;
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-tag",
     severity: Severity::Warning,
     summary: "two spec tags have the same name; the server silently keeps the last",
     help: "spec.tags is a list keyed by name: the API server turns it into a map, so an earlier tag with the same name is dropped without a word. Remove or rename one of them.",
-    check,
+    example: crate::lint::fixtures!("duplicate-tag"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! `invalid-istag-name`: an ImageStreamTag document's metadata.name is not `STREAM:TAG`.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{istag, names, path::FieldPath};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamTag document's metadata.name is not `STREAM:TAG`",
     help: "An ImageStreamTag is named `<stream_name>:<tag>`: the API server splits the name at the first `:` and stores the tag in that stream, creating the stream when it does not exist (openshift-apiserver imagestreamtag rest.go Create). Name it so, with a valid ImageStream name before the `:`.",
-    check,
+    example: crate::lint::fixtures!("invalid-istag-name"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -21,7 +22,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.push(Finding::at(&RULE, path, names::NAME_REQUIRED));
         return;
     }
-    // ValidateObjectMeta with path.ValidatePathSegmentName (ValidateImageStreamTagWithWhitelister).
+    // ValidateObjectMeta with path.ValidatePathSegmentName (openshift-apiserver
+    // pkg/image/apis/image/validation/validation.go `ValidateImageStreamTagWithWhitelister`).
     if let Err(why) = names::path_segment_name(name) {
         out.push(Finding::at(
             &RULE,

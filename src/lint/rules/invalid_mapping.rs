@@ -1,6 +1,6 @@
 //! `invalid-mapping`: an ImageStreamMapping the API server would reject.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{names, path::FieldPath, reference};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamMapping the API server would reject",
     help: "An ImageStreamMapping names its stream (metadata.name), the tag (`tag`) and the image (`image`, with metadata.name set to its digest and a dockerImageReference that parses) — ValidateImageStreamMapping. Fill in what is missing.",
-    check,
+    example: crate::lint::fixtures!("invalid-mapping"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

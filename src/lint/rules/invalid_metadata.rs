@@ -1,6 +1,6 @@
 //! `invalid-metadata`: a label or annotation key, or a label value, is not valid.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{names, path::FieldPath};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a label or annotation key, or a label value, is not valid",
     help: "Label and annotation keys are qualified names (an optional DNS-subdomain prefix and `/`, then at most 63 characters of [A-Za-z0-9_.-] starting and ending with an alphanumeric); label values are at most 63 such characters or empty; all annotations together are at most 256 KiB. Rename the key or shorten the value.",
-    check,
+    example: crate::lint::fixtures!("invalid-metadata"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

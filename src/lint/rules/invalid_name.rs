@@ -1,6 +1,6 @@
 //! `invalid-name`: metadata.name is missing or not a valid ImageStream name.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{names, path::FieldPath};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "metadata.name is missing or not a valid ImageStream name",
     help: "The API server requires metadata.name (generateName alone does not work with `oc apply`), matching [a-z0-9]+([._-][a-z0-9]+)* (lowercase, separators only between alphanumerics), not `.` or `..`, without `/` or `%`, and namespace/name at most 255 characters. Rename the stream.",
-    check,
+    example: crate::lint::fixtures!("invalid-name"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! `invalid-namespace`: metadata.namespace is not a valid namespace (or missing, with --require-namespace).
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{names, path::FieldPath};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "metadata.namespace is not a valid namespace (or missing, with --require-namespace)",
     help: "A namespace must be an RFC 1123 label: at most 63 characters of [a-z0-9-], starting and ending with an alphanumeric. A missing namespace is normal in GitOps repositories (kustomize or Argo CD sets it) and is reported only with --require-namespace.",
-    check,
+    example: crate::lint::fixtures!("invalid-namespace"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! `istag-annotations`: an ImageStreamTag document's tag.annotations differ from its metadata.annotations.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::imagestream::string_map;
 use crate::model::path::FieldPath;
 
@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamTag document's tag.annotations differ from its metadata.annotations",
     help: "The API server keeps one set of annotations for an ImageStreamTag: its metadata.annotations, which become the spec tag's (ValidateImageStreamTag). Leave tag.annotations out, or make it equal to metadata.annotations.",
-    check,
+    example: crate::lint::fixtures!("istag-annotations"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! `istag-conflict`: a tag is defined both by an ImageStreamTag document and in its stream's spec.
 
-use crate::lint::{Context, CrossCheck, Finding, Rule, Severity};
+use crate::lint::{Check, Context, CrossCheck, Finding, Rule, Severity};
 use crate::model::path::FieldPath;
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a tag is defined both by an ImageStreamTag document and in its stream's spec",
     help: "Creating an ImageStreamTag for a tag the stream already has fails (`imagestreamtags.image.openshift.io \"STREAM:TAG\" already exists`); `oc apply` turns it into an update that replaces the stream's tag, and the next apply of the ImageStream sets it back. streamlock reads the stream's own definition. Keep the tag in one place.",
-    check,
+    example: crate::lint::fixtures!("istag-conflict"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -30,6 +31,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             name: meta.name.clone(),
             tag: tag.name.clone(),
         };
-        cx.report_if(out, finding, check);
+        out.push(finding.only_if(check));
     }
 }

@@ -1,6 +1,6 @@
 //! `legacy-api-version`: `apiVersion: v1` is the legacy, pre-group API for ImageStreams.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::path::FieldPath;
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Note,
     summary: "`apiVersion: v1` is the legacy, pre-group API for ImageStreams",
     help: "OpenShift still serves ImageStreams under the legacy `v1` API, but new tooling (kubectl plugins, schema validators, Argo CD health checks) expects `image.openshift.io/v1`. Change the apiVersion; nothing else changes.",
-    check,
+    example: crate::lint::fixtures!("legacy-api-version"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,13 +1,14 @@
 //! `missing-from-name`: a spec tag has `from` without a name.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "missing-from-name",
     severity: Severity::Error,
     summary: "a spec tag has `from` without a name",
     help: "When a tag has `from`, from.name is required: the image reference (DockerImage), `<tag>` or `<stream>:<tag>` (ImageStreamTag), or `<stream>@<digest>` (ImageStreamImage). Add the name or remove `from` for a tag without a source.",
-    check,
+    example: crate::lint::fixtures!("missing-from-name"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,12 +1,12 @@
 //! `registry-not-allowed`: a reference names a registry the cluster's `allowedRegistriesForImport`
-//! does not allow. Checked as openshift-apiserver validation.go `ValidateImageStreamWithWhitelister`
-//! checks a stream: spec.dockerImageRepository, DockerImage `from.name`s and status pull specs, each
+//! does not allow. Checked as openshift-apiserver pkg/image/apis/image/validation/validation.go
+//! `ValidateImageStreamWithWhitelister` checks a stream: spec.dockerImageRepository, DockerImage `from.name`s and status pull specs, each
 //! over TLS unless its tag or the stream is insecure (then either port). The reference policy plays
 //! no part. An update re-allows references the stored stream already had; a file is checked as the
 //! stream would be created.
 
 use crate::cluster::{Transport, Whitelist};
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::path::FieldPath;
 use crate::model::reference::{self, ImageRef};
 use crate::model::spec::{DOCKER_IMAGE, INSECURE_REPOSITORY};
@@ -16,7 +16,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "the cluster's allowedRegistriesForImport does not allow this registry",
     help: "The cluster's Image config (`spec.allowedRegistriesForImport`) lists the registries ImageStreams may name; the API server rejects a stream that names another one, in spec or status. Use an allowed registry (or a mirror of one), or add the registry to the cluster's list. An entry without a port means 443 (80 when `insecure: true`); `*` and `?` are wildcards.",
-    check,
+    example: crate::lint::fixtures!("registry-not-allowed"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -146,7 +147,8 @@ mod tests {
         format!("status:\n  tags:\n  - tag: {tag}\n    items:\n{items}")
     }
 
-    /// Upstream `TestValidateImageStreamWithWhitelister` and the create-time half of
+    /// openshift-apiserver pkg/image/apis/image/validation/validation_test.go
+    /// `TestValidateImageStreamWithWhitelister` and the create-time half of
     /// `TestValidateImageStreamUpdateWithWhitelister`, case by case.
     #[test]
     fn whitelist_errors_are_the_api_servers() {

@@ -1,6 +1,6 @@
 //! `scheduled-digest`: a scheduled tag whose source is a digest: it is imported once and never again.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{reference, spec::DOCKER_IMAGE};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a scheduled tag whose source is a digest: it is imported once and never again",
     help: "A digest never moves, so the scheduler drops a digest reference after its first successful import. Drop `scheduled`, or point the tag at a tag (`repo:tag`, or `repo:tag@sha256:…` with `streamlock import --pin`) to follow updates.",
-    check,
+    example: crate::lint::fixtures!("scheduled-digest"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

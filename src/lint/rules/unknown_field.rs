@@ -1,6 +1,6 @@
 //! `unknown-field`: a field that an ImageStream does not have (strict field validation reports it).
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{path::Seg, schema::Problem};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a field that an ImageStream does not have (strict field validation reports it)",
     help: "The API server drops unknown fields, or rejects them under strict field validation (`kubectl apply --validate=strict`). Common slips: `apiversion` for `apiVersion`, `importPolicy` directly under `spec` instead of under each tag, `imagePullSecret` under `from`, `labels` at the top level instead of under `metadata`. Move or remove the field.",
-    check,
+    example: crate::lint::fixtures!("unknown-field"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! `unresolved-stream`: an ImageStreamTag/ImageStreamImage source names a stream that is not in the linted files.
 
-use crate::lint::{Context, CrossCheck, Finding, Rule, Severity};
+use crate::lint::{Check, Context, CrossCheck, Finding, Rule, Severity};
 use crate::model::{
     reference,
     spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, SpecTag, StreamMeta},
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "an ImageStreamTag/ImageStreamImage source names a stream that is not in the linted files",
     help: "The referenced stream may live only in the cluster (then this is fine: suppress it), or its name is misspelt. The server rejects the tag with NotFound if the stream does not exist when the tag is created.",
-    check,
+    example: crate::lint::fixtures!("unresolved-stream"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -43,7 +44,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             namespace: namespace.to_string(),
             name: stream.to_string(),
         };
-        cx.report_if(out, finding, check);
+        out.push(finding.only_if(check));
     }
 }
 

@@ -1,6 +1,6 @@
 //! `insecure-import`: importPolicy.insecure allows plain HTTP and unverified TLS.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{path::FieldPath, spec::INSECURE_REPOSITORY};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "importPolicy.insecure allows plain HTTP and unverified TLS",
     help: "With `insecure: true` the image is imported over HTTPS without certificate checks, or over plain HTTP: anyone on the path can substitute the image. Add the registry's CA to the cluster instead, and remove `insecure`.",
-    check,
+    example: crate::lint::fixtures!("insecure-import"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

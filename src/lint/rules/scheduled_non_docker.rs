@@ -1,6 +1,6 @@
 //! `scheduled-non-docker`: importPolicy.scheduled on an ImageStreamTag or ImageStreamImage source.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "importPolicy.scheduled on an ImageStreamTag or ImageStreamImage source",
     help: "Only tags pointing to a registry (from.kind DockerImage) can be scheduled for background import. Remove `scheduled`, or point the tag at the registry image.",
-    check,
+    example: crate::lint::fixtures!("scheduled-non-docker"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! `invalid-from-kind`: from.kind is missing or not DockerImage, ImageStreamTag or ImageStreamImage.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::spec::{DOCKER_IMAGE, IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "from.kind is missing or not DockerImage, ImageStreamTag or ImageStreamImage",
     help: "from.kind must be exactly `DockerImage`, `ImageStreamTag` or `ImageStreamImage` (case-sensitive). The API server reports any other value as Required.",
-    check,
+    example: crate::lint::fixtures!("invalid-from-kind"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

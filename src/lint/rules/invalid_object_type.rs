@@ -1,6 +1,6 @@
 //! `invalid-object-type`: apiVersion or kind is missing, misspelt, or not an ImageStream API version.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::path::FieldPath;
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "apiVersion or kind is missing, misspelt, or not an ImageStream API version",
     help: "An ImageStream needs `apiVersion: image.openshift.io/v1` (or the legacy `v1`) and `kind: ImageStream`, spelt exactly so: kubectl and oc refuse an object without them (`apiVersion not set`, `no matches for kind`). Fix the key or the value.",
-    check,
+    example: crate::lint::fixtures!("invalid-object-type"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

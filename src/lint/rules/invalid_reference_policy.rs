@@ -1,13 +1,14 @@
 //! `invalid-reference-policy`: referencePolicy.type is not Source or Local.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "invalid-reference-policy",
     severity: Severity::Error,
     summary: "referencePolicy.type is not Source or Local",
     help: "referencePolicy.type must be `Source` (pull from the original registry) or `Local` (pull through the integrated registry). An empty value defaults to Source.",
-    check,
+    example: crate::lint::fixtures!("invalid-reference-policy"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! `invalid-tag-name`: a tag name that `oc tag` would refuse.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::reference;
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a tag name that `oc tag` would refuse",
     help: "The API server does not check tag names, but image references do: a tag must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, or no pull spec `<stream>:<tag>` can name it and `oc tag` refuses it. Rename the tag.",
-    check,
+    example: crate::lint::fixtures!("invalid-tag-name"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

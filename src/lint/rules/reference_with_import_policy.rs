@@ -1,13 +1,14 @@
 //! `reference-with-import-policy`: `reference: true` together with an import policy that is never used.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "reference-with-import-policy",
     severity: Severity::Warning,
     summary: "`reference: true` together with an import policy that is never used",
     help: "A `reference: true` tag is never imported: the cluster records from.name as it is. `scheduled` and `insecure` have no effect on it. Remove them, or drop `reference` if you meant to import.",
-    check,
+    example: crate::lint::fixtures!("reference-with-import-policy"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! `invalid-from-name-form`: an ImageStreamTag or ImageStreamImage from.name has too many parts.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{
     reference,
     spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG},
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an ImageStreamTag or ImageStreamImage from.name has too many parts",
     help: "ImageStreamTag sources are `<tag>` or `<stream>:<tag>`; ImageStreamImage sources are `<digest>` or `<stream>@<digest>`. Put a namespace in from.namespace, not in the name.",
-    check,
+    example: crate::lint::fixtures!("invalid-from-name-form"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

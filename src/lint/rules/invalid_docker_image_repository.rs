@@ -1,6 +1,6 @@
 //! `invalid-docker-image-repository`: spec.dockerImageRepository is not a valid repository.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{path::FieldPath, reference};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "spec.dockerImageRepository is not a valid repository",
     help: "spec.dockerImageRepository must be a repository reference without a tag or digest, e.g. `quay.io/org/app`. It is deprecated anyway: prefer one spec tag per image.",
-    check,
+    example: crate::lint::fixtures!("invalid-docker-image-repository"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

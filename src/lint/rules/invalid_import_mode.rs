@@ -1,13 +1,14 @@
 //! `invalid-import-mode`: importPolicy.importMode is not Legacy or PreserveOriginal.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "invalid-import-mode",
     severity: Severity::Error,
     summary: "importPolicy.importMode is not Legacy or PreserveOriginal",
     help: "importMode must be `Legacy` (import one platform of a manifest list), `PreserveOriginal` (keep the whole list) or empty (the cluster default).",
-    check,
+    example: crate::lint::fixtures!("invalid-import-mode"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

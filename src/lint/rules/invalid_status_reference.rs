@@ -1,6 +1,6 @@
 //! `invalid-status-reference`: a status item has no dockerImageReference, or one that does not parse.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{path::FieldPath, reference};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a status item has no dockerImageReference, or one that does not parse",
     help: "Every status.tags[].items[] entry needs a dockerImageReference that parses as an image reference. Status is normally written by the cluster or by `streamlock import`; remove the item or re-import.",
-    check,
+    example: crate::lint::fixtures!("invalid-status-reference"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

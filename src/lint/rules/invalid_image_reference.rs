@@ -1,6 +1,6 @@
 //! `invalid-image-reference`: a DockerImage from.name is not a valid image reference.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{reference, spec::DOCKER_IMAGE};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a DockerImage from.name is not a valid image reference",
     help: "OpenShift parses DockerImage sources with its own reference grammar: lowercase repository path, optional registry host[:port] (no IPv6 literals), tag [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, digest sha256:<64 hex>. Fix the reference; the message is the server's.",
-    check,
+    example: crate::lint::fixtures!("invalid-image-reference"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

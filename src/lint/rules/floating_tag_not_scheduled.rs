@@ -1,6 +1,6 @@
 //! `floating-tag-not-scheduled`: a DockerImage tag follows a moving tag such as `latest` but is not scheduled.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::{reference, spec::DOCKER_IMAGE};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Note,
     summary: "a DockerImage tag follows a moving tag such as `latest` but is not scheduled",
     help: "Without `importPolicy.scheduled: true` the cluster imports the tag once and never notices when it moves. Schedule it (and let `streamlock import --scheduled` keep Git in step), pin a digest, or point at an immutable version tag.",
-    check,
+    example: crate::lint::fixtures!("floating-tag-not-scheduled"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

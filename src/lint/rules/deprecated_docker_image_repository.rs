@@ -1,6 +1,6 @@
 //! `deprecated-docker-image-repository`: spec.dockerImageRepository is deprecated.
 
-use crate::lint::{Context, Finding, Rule, Severity};
+use crate::lint::{Check, Context, Finding, Rule, Severity};
 use crate::model::path::FieldPath;
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "spec.dockerImageRepository is deprecated",
     help: "spec.dockerImageRepository imports up to 50 tags of a whole repository, chosen by the registry, and cannot be reviewed or pinned. Declare the tags you use in spec.tags instead.",
-    check,
+    example: crate::lint::fixtures!("deprecated-docker-image-repository"),
+    check: Check::Object(check),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
