@@ -2,10 +2,11 @@
 //!
 //! Each registry (per host, and per secure/insecure, since an insecure tag may reach a host that other
 //! tags reach securely) has one [`Registry`]: its endpoint after the ping, its bearer tokens, its pull
-//! quota and its concurrency limit. The connection pools live in the two shared `reqwest` clients.
+//! quota and its concurrency limit. The connection pools live in the two shared `reqwest` clients;
+//! the backoff after a 429 or 5xx is kept per host (`host_backoff`), shared by every request to it.
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
@@ -15,6 +16,7 @@ use tokio::sync::{OnceCell, Semaphore};
 use super::auth::{Challenge, Token, TokenCache, parse_challenge, parse_token_answer};
 use super::credentials::{Credential, Credentials};
 use super::error::LookupError;
+use super::host_backoff::{HostBackoff, Hosts, Ticket};
 use super::manifest;
 use super::quota::Quota;
 use super::retry::{RetryPolicy, parse_retry_after, retryable_status};
@@ -82,6 +84,8 @@ pub struct Http {
     pub credentials: Credentials,
     /// The whole run's end (`--deadline`) and its length, for messages.
     pub run_deadline: Option<(Instant, Duration)>,
+    /// Each host's backoff after a 429 or 5xx.
+    pub hosts: Hosts,
 }
 
 /// A response, its body read (empty for `HEAD`).
@@ -110,8 +114,8 @@ pub struct Registry {
     /// A tag's own `insecure: true` only ever reaches a registry anonymously (a file in a pull
     /// request must not be able to send the cron job's credentials over plain HTTP).
     named_insecure: bool,
-    /// A Retry-After wait was reported for this registry (once per run, not once per lookup).
-    wait_reported: AtomicBool,
+    /// The backoff of `host`, shared with every other request to it.
+    backoff: Arc<HostBackoff>,
     endpoint: OnceCell<Result<Endpoint, LookupError>>,
     tokens: TokenCache,
     pub quota: Quota,
@@ -140,12 +144,13 @@ impl Registry {
         per_registry: usize,
         quota_floor: u32,
         first: FirstRequest,
+        backoff: Arc<HostBackoff>,
     ) -> Self {
         Registry {
             host: host.to_owned(),
             insecure,
             named_insecure,
-            wait_reported: AtomicBool::new(false),
+            backoff,
             endpoint: OnceCell::new(),
             tokens: TokenCache::default(),
             quota: Quota::new(quota_floor),
@@ -245,7 +250,7 @@ impl Registry {
             };
             let limit = (method == Method::GET).then_some(MANIFEST_LIMIT);
             let reply = self
-                .exchange(http, count, make, limit, http.retry.retries)
+                .exchange(http, &self.backoff, count, make, limit, http.retry.retries)
                 .await
                 .map_err(|failure| self.lookup_error(&method, &url, failure))?;
             if reply.status == 401 {
@@ -316,7 +321,7 @@ impl Registry {
         let url = format!("{base}/v2/");
         let make = || self.client(http).get(&url);
         let reply = self
-            .exchange(http, count, make, None, retries)
+            .exchange(http, &self.backoff, count, make, None, retries)
             .await
             .map_err(|err| Unreached::Transport(self.lookup_error(&Method::GET, &url, err)))?;
         let speaks_v2 = reply
@@ -453,6 +458,12 @@ impl Registry {
     ) -> Result<Token, TokenError> {
         let mut url = reqwest::Url::parse(realm)
             .map_err(|_| TokenError::Failed(format!("invalid token realm {realm:?}")))?;
+        // The token service may be another host (auth.docker.io for registry-1.docker.io).
+        let realm_host = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
+            None => url.host_str().unwrap_or("").to_owned(),
+        };
+        let backoff = http.hosts.get(&realm_host);
         let client = self.client(http);
         let make: Box<dyn Fn() -> RequestBuilder + Send + Sync> = match credential {
             Some(Credential::IdentityToken(refresh)) => {
@@ -493,7 +504,14 @@ impl Registry {
             }
         };
         let reply = self
-            .exchange(http, count, make, Some(TOKEN_LIMIT), http.retry.retries)
+            .exchange(
+                http,
+                &backoff,
+                count,
+                make,
+                Some(TOKEN_LIMIT),
+                http.retry.retries,
+            )
             .await
             .map_err(|failure| {
                 TokenError::Failed(match failure {
@@ -522,18 +540,25 @@ impl Registry {
     }
 
     /// Sends a request, retrying 429/5xx answers and transport failures (timeouts, resets, truncated
-    /// bodies) with backoff, within the lookup's and the run's deadline. Reads the body (up to `limit`)
-    /// when one is given. Returns the last answer, whatever its status, or the last failure.
+    /// bodies) with backoff, within the lookup's and the run's deadline. A 429 or 5xx slows every
+    /// request to `host` (see `host_backoff`); a transport failure delays only this request, since
+    /// one reset connection (or a plain-HTTP server's answer to a TLS probe) says little about the
+    /// host. Reads the body (up to `limit`) when one is given. Returns the last answer, whatever its
+    /// status, or the last failure.
     async fn exchange(
         &self,
         http: &Http,
+        host: &HostBackoff,
         count: &Counter,
         make: impl Fn() -> RequestBuilder,
         limit: Option<Limit>,
         retries: u32,
     ) -> Result<Reply, Failure> {
         let mut attempt = 0;
+        // This request's own next try after a transport failure.
+        let mut not_before: Option<Instant> = None;
         loop {
+            let ticket = http.wait_for(host, not_before, count).await?;
             count.bump();
             let time_left = http.time_left(count)?;
             let result = async {
@@ -555,54 +580,29 @@ impl Registry {
                 })
             }
             .await;
-            let retry_after = match &result {
+            match &result {
                 Ok(reply) => {
                     self.quota.observe(&reply.headers);
-                    tracing::debug!(host = %self.host, status = reply.status, attempt, "answer");
+                    tracing::debug!(host = %host.name(), status = reply.status, attempt, "answer");
                     if !retryable_status(reply.status) {
+                        host.answered(ticket);
                         return result;
                     }
-                    reply.header("retry-after").and_then(parse_retry_after)
+                    let retry_after = reply.header("retry-after").and_then(parse_retry_after);
+                    host.failed(ticket, &http.retry, retry_after);
                 }
                 Err(Failure::Transport(err)) => {
-                    tracing::debug!(host = %self.host, error = %cause(err), attempt, "transport failure");
+                    tracing::debug!(host = %host.name(), error = %cause(err), attempt, "transport failure");
                     if !transient(err) {
                         return result;
                     }
-                    None
+                    not_before = Instant::now().checked_add(http.retry.delay(attempt, None));
                 }
                 Err(_) => return result,
-            };
+            }
             if attempt >= retries {
                 return result;
             }
-            let wait = http.retry.delay(attempt, retry_after);
-            let time_left = http.time_left(count)?;
-            if wait >= time_left {
-                let deadline = http.deadline_name(count);
-                return Err(Failure::Deadline(match retry_after {
-                    Some(asked) => format!(
-                        "{} asked to wait {} s before trying again (Retry-After: {} s), past the {deadline}",
-                        self.host,
-                        wait.as_secs(),
-                        asked.as_secs()
-                    ),
-                    None => format!(
-                        "the next try of {} would start after the {deadline}",
-                        self.host
-                    ),
-                }));
-            }
-            if retry_after.is_some_and(|d| d >= Duration::from_secs(1))
-                && !self.wait_reported.swap(true, Ordering::Relaxed)
-            {
-                tracing::warn!(
-                    "{} is limiting requests: waiting {} s before trying again (Retry-After)",
-                    self.host,
-                    wait.as_secs()
-                );
-            }
-            tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
@@ -810,6 +810,7 @@ impl Http {
             retry,
             credentials,
             run_deadline: None,
+            hosts: Hosts::default(),
         })
     }
 
@@ -835,6 +836,47 @@ impl Http {
                 "no time left: the {} passed",
                 self.deadline_name(count)
             ))),
+        }
+    }
+
+    /// Waits until neither `host`'s backoff nor this request's own `not_before` holds it back, and
+    /// gives the ticket to send it with. A wait that would pass the lookup's or the run's deadline
+    /// fails at once, saying how long the host asked.
+    async fn wait_for(
+        &self,
+        host: &HostBackoff,
+        mut not_before: Option<Instant>,
+        count: &Counter,
+    ) -> Result<Ticket, Failure> {
+        loop {
+            let now = Instant::now();
+            let (until, asked) = match host.ticket() {
+                Ok(ticket) if not_before.is_none_or(|own| own <= now) => return Ok(ticket),
+                Ok(_) => (not_before.unwrap_or(now), None),
+                Err(pause) => match not_before {
+                    Some(own) if own > pause.until => (own, None),
+                    _ => (pause.until, pause.asked),
+                },
+            };
+            let wait = until.saturating_duration_since(now);
+            if wait >= self.time_left(count)? {
+                let deadline = self.deadline_name(count);
+                return Err(Failure::Deadline(match asked {
+                    Some(asked) => format!(
+                        "{} asked to wait {} s before trying again (Retry-After: {} s), past the {deadline}",
+                        host.name(),
+                        asked.granted.as_secs(),
+                        asked.asked.as_secs()
+                    ),
+                    None => format!(
+                        "the next request to {} would start after the {deadline}",
+                        host.name()
+                    ),
+                }));
+            }
+            tokio::time::sleep(wait).await;
+            // Both waits are over; the host's may have been pushed back meanwhile.
+            not_before = None;
         }
     }
 

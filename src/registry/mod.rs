@@ -12,13 +12,15 @@
 //! A PreserveOriginal import then checks each child of a list with a `HEAD`, once per run however
 //! many lists name it. Each registry is pinged once, and each bearer scope costs one token fetch
 //! however many lookups need it at the same time. Over TLS, HTTP/2 is offered (ALPN): a registry that
-//! takes it multiplexes every lookup on one connection.
+//! takes it multiplexes every lookup on one connection. A 429 or 5xx slows every request to its
+//! host, not only the one that got it (`host_backoff`).
 
 mod auth;
 mod children;
 mod client;
 mod credentials;
 mod error;
+mod host_backoff;
 mod inspect;
 mod manifest;
 pub mod mirror_config;

@@ -255,6 +255,7 @@ impl Inner {
                     self.per_registry,
                     self.quota_floor,
                     first,
+                    self.http.hosts.get(host),
                 ))
             })
             .clone()

@@ -32,7 +32,8 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The wait before retry number `attempt` (0 for the first retry).
+    /// The wait after failure number `attempt` (0 for the first): a host's consecutive 429s and
+    /// 5xx (`host_backoff`), or one request's transport failures.
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {
             return wait.min(self.max_retry_after);
