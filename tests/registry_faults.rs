@@ -1,11 +1,11 @@
 //! What a real registry cannot be made to do, on an in-process server: bearer tokens (single flight,
 //! expiry, endpoint failure), 429 with Retry-After, 5xx, resets, stalls, truncated bodies, wrong or
-//! missing digests, redirects to another host, error codes, quota headers.
+//! missing digests, redirects to another host, error codes, quota headers, backoff per host.
 
 mod support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use streamlock::registry::{
@@ -245,6 +245,170 @@ async fn too_many_requests_waits_for_retry_after_and_stays_a_head() {
         .await;
     assert_eq!(not_recorded(&answer), "unexpected status code 429");
     assert_eq!(server.count(|r| r.method == "GET" && is_manifest(r)), 3);
+}
+
+/// A registry whose manifest requests are answered by `answer(n)` (n = manifest request number), with
+/// [`MANIFEST`] when it says `None`.
+fn numbered(
+    answer: impl Fn(usize) -> Option<Action> + Send + Sync + 'static,
+) -> impl Fn(&Request) -> Action + Send + Sync + 'static {
+    let served = AtomicUsize::new(0);
+    move |r: &Request| {
+        if !is_manifest(r) {
+            return Action::status(200);
+        }
+        answer(served.fetch_add(1, Ordering::SeqCst))
+            .unwrap_or_else(|| Action::manifest(DOCKER_SCHEMA2, MANIFEST, Some(&sha256(MANIFEST))))
+    }
+}
+
+/// When each manifest request reached `server`, by tag, in order of arrival.
+fn manifest_arrivals(server: &FaultServer) -> Vec<(String, Instant)> {
+    let mut arrivals: Vec<(String, Instant)> = server
+        .requests()
+        .into_iter()
+        .filter(is_manifest)
+        .map(|r| (r.path.rsplit('/').next().unwrap_or("").to_owned(), r.at))
+        .collect();
+    arrivals.sort_by_key(|(_, at)| *at);
+    arrivals
+}
+
+/// A 429 slows every lookup to its host until its Retry-After has passed, not only the lookup that
+/// got it; lookups to another host go on meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_slows_its_host_and_no_other() {
+    // Only the first manifest request is refused, asking for two seconds.
+    let refusal_sent = Arc::new(AtomicBool::new(false));
+    let slowed = FaultServer::start(numbered({
+        let refusal_sent = refusal_sent.clone();
+        move |n| {
+            (n == 0).then(|| {
+                refusal_sent.store(true, Ordering::SeqCst);
+                Action::status(429).header("retry-after", "2")
+            })
+        }
+    }))
+    .await;
+    let other = FaultServer::start(numbered(|_| None)).await;
+    let resolver = Resolver::new(Config {
+        // Four lookups in flight per host: when the 429 comes back, three others may be on their way.
+        per_registry: 4,
+        timeout: Duration::from_secs(5),
+        retry: RetryPolicy {
+            retries: 2,
+            base: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        },
+        ..Config::default()
+    })
+    .expect("resolver");
+    let lookups: Vec<Lookup> = (0..32)
+        .map(|i| lookup(&slowed.addr, "team/app", &format!("t{i}")))
+        .collect();
+    let run = tokio::spawn({
+        let resolver = resolver.clone();
+        async move { resolver.resolve_all(lookups).await }
+    });
+    // Lookups to the other host start once the 429 has been answered, well within its two seconds.
+    while !refusal_sent.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let elsewhere = resolver
+        .resolve_all(
+            (0..8)
+                .map(|i| lookup(&other.addr, "team/app", &format!("t{i}")))
+                .collect(),
+        )
+        .await;
+    let answers = run.await.expect("lookups");
+    for answer in answers.iter().chain(&elsewhere) {
+        assert_eq!(image(answer), sha256(MANIFEST));
+    }
+
+    let arrivals = manifest_arrivals(&slowed);
+    assert_eq!(arrivals.len(), 33, "32 lookups and one retry");
+    let asked_twice = |tag: &String| arrivals.iter().filter(|(t, _)| t == tag).count() == 2;
+    let refused = arrivals
+        .iter()
+        .find(|(tag, _)| asked_twice(tag))
+        .expect("the refused lookup is retried");
+    let retry = arrivals
+        .iter()
+        .rev()
+        .find(|(tag, _)| *tag == refused.0)
+        .expect("its retry");
+    // Nothing sent after the client read the 429 can arrive before its two seconds are over: only
+    // the requests already on their way (three, plus any sent in the instant before the 429 was
+    // read; per request backoff would let all 31 other lookups through).
+    let window_end = refused.1 + Duration::from_secs(2);
+    let during = arrivals
+        .iter()
+        .filter(|(_, at)| *at > refused.1 && *at < window_end)
+        .count();
+    assert!(
+        during <= 8,
+        "{during} requests arrived while the host was slowed"
+    );
+    assert!(retry.1 >= window_end, "Retry-After honoured");
+    // The other host was not slowed: all its lookups were answered while the first one waited.
+    let other_arrivals = manifest_arrivals(&other);
+    assert_eq!(other_arrivals.len(), 8);
+    assert!(
+        other_arrivals
+            .iter()
+            .all(|(_, at)| *at > refused.1 && *at < retry.1),
+        "the other host's lookups ran during the first host's wait"
+    );
+}
+
+/// 503s without Retry-After: the host's pause grows with its consecutive failures, holds back the
+/// next lookup to it too, and an ordinary answer starts it over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_backoff_grows_across_lookups_and_a_success_resets_it() {
+    // Manifest requests 0-3 and 5 fail; 4 and 6 are answered.
+    let server = FaultServer::start(numbered(|n| {
+        matches!(n, 0..=3 | 5).then(|| Action::status(503))
+    }))
+    .await;
+    let base = Duration::from_millis(100);
+    let resolver = Resolver::new(Config {
+        timeout: Duration::from_secs(5),
+        retry: RetryPolicy {
+            retries: 3,
+            base,
+            ..RetryPolicy::default()
+        },
+        ..Config::default()
+    })
+    .expect("resolver");
+    let failed = resolver
+        .resolve(&lookup(&server.addr, "team/app", "a"))
+        .await;
+    assert_eq!(not_recorded(&failed), "unexpected status code 503");
+    for tag in ["b", "c"] {
+        let answer = resolver
+            .resolve(&lookup(&server.addr, "team/app", tag))
+            .await;
+        assert_eq!(image(&answer), sha256(MANIFEST), "{tag}");
+    }
+    let arrivals = manifest_arrivals(&server);
+    let tags: Vec<&str> = arrivals.iter().map(|(tag, _)| tag.as_str()).collect();
+    assert_eq!(tags, ["a", "a", "a", "a", "b", "c", "c"]);
+    let gap = |i: usize| arrivals[i + 1].1 - arrivals[i].1;
+    // Each step is at least half its ceiling (full jitter): base/2, base, 2 base, 4 base.
+    for (i, least) in [(0, base / 2), (1, base), (2, base * 2), (3, base * 4)] {
+        assert!(gap(i) >= least, "gap {i}: {:?} < {least:?}", gap(i));
+    }
+    // Gap 3 is the next lookup ("b") held back by the host, with the fourth step. Its answer reset
+    // the host: "c"'s retry waits the first step again (at most `base`), far below the fifth (8 base).
+    assert!(
+        gap(5) < gap(3),
+        "{:?} after a success, {:?} before",
+        gap(5),
+        gap(3)
+    );
 }
 
 /// Each manifest path fails in its own way first (by the tag's name), then answers.

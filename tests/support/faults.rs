@@ -3,7 +3,7 @@
 //! and transport faults (reset, stall, truncated body). Every request is recorded.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -17,6 +17,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body (e.g. a token request's form), as sent.
     pub body: Vec<u8>,
+    /// When it had arrived whole, to tell what a client sent while a host was slowed.
+    pub at: Instant,
 }
 
 impl Request {
@@ -269,6 +271,7 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
                 path,
                 headers,
                 body,
+                at: Instant::now(),
             });
         }
         if buffer.len() > 64 * 1024 || !buffer.is_empty() && !buffer[0].is_ascii_uppercase() {
