@@ -194,12 +194,15 @@ class Bench:
         return ["--ca-file", self.tls["ca"], "--auth-file", path]
 
     def mirror_config(self, addr):
-        """Every registry.example.com lookup goes to addr and never to the real host (no DNS either)."""
+        """Every registry.example.com lookup goes to addr and never to the real host (no DNS either): by
+        tag through an ImageTagMirrorSet, by digest (a PreserveOriginal list's children) through an
+        ImageDigestMirrorSet, as a disconnected cluster mirrors both."""
         path = os.path.join(self.work, f"mirror-{addr.replace(':', '_')}.yaml")
         with open(path, "w") as f:
-            f.write("apiVersion: config.openshift.io/v1\nkind: ImageTagMirrorSet\nmetadata:\n  name: bench\n"
-                    "spec:\n  imageTagMirrors:\n  - source: registry.example.com\n"
-                    f"    mirrors:\n    - {addr}\n    mirrorSourcePolicy: NeverContactSource\n")
+            for kind, field in (("ImageTagMirrorSet", "imageTagMirrors"), ("ImageDigestMirrorSet", "imageDigestMirrors")):
+                f.write(f"---\napiVersion: config.openshift.io/v1\nkind: {kind}\nmetadata:\n  name: bench\n"
+                        f"spec:\n  {field}:\n  - source: registry.example.com\n"
+                        f"    mirrors:\n    - {addr}\n    mirrorSourcePolicy: NeverContactSource\n")
         return path
 
     def streamlock(self, tree_dir, addr, mode=("--diff", "--all"), jobs=PARALLEL, per_registry=PARALLEL,

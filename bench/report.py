@@ -54,7 +54,7 @@ def import_section(results, targets):
            "schema2 or OCI manifests. The streams reference N unique images (5 % missing: absent tags and absent "
            "repositories; half the lists imported `PreserveOriginal`, the rest Legacy, which records the "
            "linux/amd64 child), plus 10 % repeated references. `streamlock import --diff --all --jobs P "
-           "--per-registry P` reaches them through an ImageTagMirrorSet (`NeverContactSource`) and "
+           "--per-registry P` reaches them through an ImageTagMirrorSet and an ImageDigestMirrorSet (`NeverContactSource`) and "
            "`--insecure-registry` (plain HTTP); 50 ms RTT is added by `bench/delay_proxy.py`, 0 ms is direct. "
            "Baselines on the same references and P: `skopeo inspect --tls-verify=false --format "
            "'{{.Digest}}'` per unique reference under `xargs -P`; the HEAD floor (`bench/head_floor.py`: one "

@@ -23,7 +23,7 @@ use std::process::{Command, Stdio};
 use crate::load::{self, Limits, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::model::istag::{self, TagDocument};
-use crate::plan::Stream;
+use crate::model::stream::Stream;
 use crate::repo::Repo;
 
 /// Why the base revision could not be read.

@@ -5,7 +5,7 @@
 //! (openshift-apiserver imagestream_controller.go needsImport/tagNeedsImport) would look up every tag
 //! without a generation on every run. Instead a tag is looked up only when its spec changed in a way
 //! status shows: no status entry, a status that no longer matches `from.name` (another repository or
-//! pinned digest, a failure recorded for another reference; see `reconcile::offline`), or a spec
+//! pinned digest, a failure recorded for another reference; see `model::consistency`), or a spec
 //! `generation` newer than observed or `0` (a client's "import again", as `oc tag` sends). A tag whose
 //! status matches its spec is never looked up by default, whatever happened upstream.
 
@@ -13,55 +13,15 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::model::consistency::consistency;
+use crate::model::generation::{observed_generation, tag_generation};
+use crate::model::pullspec;
 pub use crate::model::spec::ImportMode;
 use crate::model::spec::{PREFER_ARCH, PREFER_OS, SpecTag, StreamSpec};
-use crate::model::status::{NamedTagEventList, StreamStatus};
-use crate::reconcile::generation::{observed_generation, tag_generation};
-use crate::reconcile::offline::consistency;
-use crate::reconcile::pullspec;
-use crate::reconcile::{Results, TagImport};
+use crate::model::stream::{Stream, importable};
 
 mod repository;
-pub use repository::{
-    DEFAULT_MAX_TAGS, PlannedRepository, TagLimit, chosen, repository_recorded, tag_reference,
-};
-
-/// An ImageStream of the repository: its spec and, when the file has one, its status.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Stream {
-    pub spec: StreamSpec,
-    pub status: Option<StreamStatus>,
-    /// The same stream at the base revision (`--since`), when Git has it and the file changed
-    /// since: see `baseline`.
-    pub base: Option<Box<Stream>>,
-}
-
-impl Stream {
-    /// The status entry of `tag`; the last one wins, as in the server's list→map conversion.
-    pub fn status_tag(&self, tag: &str) -> Option<&NamedTagEventList> {
-        self.status
-            .as_ref()
-            .and_then(|s| s.tags.iter().rev().find(|t| t.tag == tag))
-    }
-
-    /// Spec tags with duplicates collapsed (the last one wins), in file order.
-    pub fn spec_tags(&self) -> impl Iterator<Item = &SpecTag> {
-        let tags = &self.spec.tags;
-        tags.iter()
-            .enumerate()
-            .filter(|(i, t)| !tags[i + 1..].iter().any(|later| later.name == t.name))
-            .map(|(_, t)| t)
-    }
-}
-
-/// Whether the import controller imports this tag at all: a `DockerImage` source that is not a
-/// `reference: true` tag (imagestream_controller.go tagImportable). An empty name is lint's business.
-pub fn importable(tag: &SpecTag) -> bool {
-    tag.from
-        .as_ref()
-        .is_some_and(|f| f.kind == "DockerImage" && !f.name.is_empty())
-        && !tag.reference
-}
+pub use repository::{DEFAULT_MAX_TAGS, PlannedRepository, TagLimit, chosen, tag_reference};
 
 /// Tags selected beyond the default rule (`--scheduled`, `--all`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -204,26 +164,6 @@ pub struct Plan {
     /// Whole-repository imports due; their tags join `lookups` and `tags` once listed
     /// ([`Plan::add_repository_tags`]).
     pub repositories: Vec<PlannedRepository>,
-}
-
-impl Plan {
-    /// Spreads one outcome per lookup (in [`Plan::lookups`] order) back to every tag that asked for it.
-    /// Lookups without an outcome leave their tags out of the results.
-    pub fn results(&self, outcomes: &[TagImport]) -> Results {
-        let mut results = Results::default();
-        for planned in &self.tags {
-            let Some(outcome) = outcomes.get(planned.lookup) else {
-                continue;
-            };
-            if planned.why == Why::Repository {
-                let from = &self.lookups[planned.lookup].reference;
-                results.insert_repository(planned.stream, &planned.tag, from, outcome.clone());
-            } else {
-                results.insert(planned.stream, &planned.tag, outcome.clone());
-            }
-        }
-        results
-    }
 }
 
 /// Plans the imports of `streams` (all streams of the repository, in a fixed order).

@@ -12,7 +12,7 @@ use crate::load::classify::NOT_IMAGESTREAM;
 use crate::load::{self, Class, Limits, LoadedFile, Object, Wrapper};
 use crate::model::imagestream::StreamView;
 use crate::model::istag::{self, TagDocument};
-use crate::plan::Stream;
+use crate::model::stream::Stream;
 
 /// One ImageStream and where it sits.
 #[derive(Debug)]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use streamlock::model::reference;
-use streamlock::plan::importable;
+use streamlock::model::stream::importable;
 use streamlock::repo::Repo;
 use support::registry::TestRegistry;
 

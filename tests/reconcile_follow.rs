@@ -7,7 +7,7 @@ mod reconcile_common;
 use reconcile_common::*;
 use streamlock::model::spec::SpecTag;
 use streamlock::model::status::NamedTagEventList;
-use streamlock::plan::Stream;
+use streamlock::model::stream::Stream;
 use streamlock::reconcile::{
     ReconcileOptions, Reconciled, Results, TagImport, TagResult, reconcile,
 };

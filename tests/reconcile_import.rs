@@ -5,7 +5,7 @@ mod reconcile_common;
 
 use reconcile_common::*;
 use streamlock::model::status::{NamedTagEventList, StreamStatus, TagEvent};
-use streamlock::plan::Stream;
+use streamlock::model::stream::Stream;
 use streamlock::reconcile::events::{TagMap, add_tag_event, has_tag_changed};
 use streamlock::reconcile::{
     ReconcileOptions, Reconciled, Results, TagImport, TagResult, reconcile,

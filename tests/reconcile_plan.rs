@@ -3,12 +3,13 @@
 mod reconcile_common;
 
 use reconcile_common::*;
+use streamlock::model::consistency::{Problem, check_offline};
 use streamlock::model::spec::{DOCKER_REPOSITORY_CHECK, PREFER_ARCH, SpecTag};
-use streamlock::plan::Stream;
+use streamlock::model::stream::Stream;
 use streamlock::plan::{
     ImportMode, Lookup, PlanOptions, Preference, Selection, TagSelector, Why, plan,
 };
-use streamlock::reconcile::{Problem, TagImport, check_offline};
+use streamlock::reconcile::{Results, TagImport};
 
 fn with_generation(mut t: SpecTag, g: Option<i64>) -> SpecTag {
     t.generation = g;
@@ -391,7 +392,7 @@ fn equal_lookups_are_made_once_and_answers_go_back_to_every_tag() {
             manifest: digest(char::from(b'0' + i)),
         })
         .collect();
-    let results = p.results(&answers);
+    let results = Results::from_plan(&p, &answers);
     assert_eq!(results.get(1, "legacy"), Some(&answers[0]));
     assert_eq!(results.get(0, "p2"), Some(&answers[1]));
     assert_eq!(results.get(1, "p2"), None);

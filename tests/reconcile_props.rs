@@ -5,10 +5,12 @@ mod reconcile_common;
 
 use proptest::prelude::*;
 use reconcile_common::*;
+use streamlock::model::consistency::check_offline;
 use streamlock::model::spec::SpecTag;
 use streamlock::model::status::NamedTagEventList;
-use streamlock::plan::{PlanOptions, Selection, Stream, plan};
-use streamlock::reconcile::{ReconcileOptions, TagImport, check_offline, reconcile};
+use streamlock::model::stream::Stream;
+use streamlock::plan::{PlanOptions, Selection, plan};
+use streamlock::reconcile::{ReconcileOptions, Results, TagImport, reconcile};
 
 const TAGS: [&str; 4] = ["a", "b", "latest", ""];
 const STREAMS: [&str; 3] = ["s0", "s1", "s2"];
@@ -106,7 +108,7 @@ proptest! {
         let o = PlanOptions { selection: Selection::All, ..PlanOptions::default() };
         let p = plan(&streams, &o);
         let answers: Vec<TagImport> = (0..p.lookups.len()).map(|i| answer(seed.wrapping_add(i as u8))).collect();
-        let results = p.results(&answers);
+        let results = Results::from_plan(&p, &answers);
         let opts = ReconcileOptions {
             history,
             ..ReconcileOptions::default()

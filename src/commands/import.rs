@@ -9,8 +9,10 @@ use crate::cli::{Global, ImportArgs, ImportFormat};
 use crate::cluster::Cluster;
 use crate::import::job::{self, Action, Source};
 use crate::import::{self, Options, apply};
-use crate::plan::{PlanOptions, Selection, Stream, TagLimit, TagSelector};
-use crate::reconcile::{ReconcileOptions, check_offline};
+use crate::model::consistency::check_offline;
+use crate::model::stream::{Stream, importable};
+use crate::plan::{PlanOptions, Selection, TagLimit, TagSelector};
+use crate::reconcile::ReconcileOptions;
 use crate::registry::{self, Resolver};
 use crate::repo::Repo;
 use crate::report::import::HumanOptions;
@@ -272,10 +274,10 @@ fn offline_check(
 }
 
 /// Importable tags the offline check looked at.
-fn check_offline_count(streams: &[crate::plan::Stream]) -> usize {
+fn check_offline_count(streams: &[Stream]) -> usize {
     streams
         .iter()
-        .map(|s| s.spec_tags().filter(|t| crate::plan::importable(t)).count())
+        .map(|s| s.spec_tags().filter(|t| importable(t)).count())
         .sum()
 }
 

@@ -12,10 +12,10 @@ use super::image::format_image;
 use super::istag::{image_header, with_digest};
 use super::stream::Described;
 use super::tabwriter::align;
+use crate::model::image_id::matches_image;
 use crate::model::spec::ImportMode;
 use crate::model::status::TagEvent;
 use crate::plan;
-use crate::reconcile::matches_image;
 use crate::registry::Inspected;
 
 /// The image `id` names in the stream's history, and the tag whose history holds it first.

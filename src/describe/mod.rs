@@ -6,7 +6,6 @@ pub mod find;
 mod image;
 mod isimage;
 mod istag;
-mod priority;
 mod stream;
 mod tabwriter;
 
@@ -14,7 +13,6 @@ pub use duration::{age, ago, human_duration, now};
 pub use find::{Found, Repository, split_namespace};
 pub use isimage::{describe_isimage, describe_isimage_remote, isimage_lookup};
 pub use istag::{describe_istag, describe_istag_remote, remote_lookup};
-pub use priority::prioritize_tags;
 pub use stream::{Described, describe_stream};
 pub use tabwriter::align;
 

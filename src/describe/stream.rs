@@ -7,14 +7,14 @@ use std::fmt::Write;
 use jiff::Timestamp;
 
 use super::duration::{age, ago};
-use super::priority::prioritize_tags;
 use super::tabwriter::align;
 use crate::load::Node;
+use crate::model::generation::{observed_generation, tag_generation};
 use crate::model::imagestream::{self, StreamView};
 use crate::model::reference;
 use crate::model::spec::{DOCKER_IMAGE, IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, SpecTag};
 use crate::model::status::{IMPORT_SUCCESS, NamedTagEventList};
-use crate::reconcile::generation::{observed_generation, tag_generation};
+use crate::model::tag_priority::prioritize_tags;
 
 /// The stream as the server would hold it: spec and status tags keyed by name, the last of a
 /// duplicated name winning (the list→map conversion).

@@ -9,10 +9,12 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::cluster::Cluster;
+use crate::model::pullspec;
 use crate::model::spec::DOCKER_IMAGE;
 use crate::model::status::TagEvent;
-use crate::plan::{self, Plan, PlanOptions, PlannedRepository, Stream};
-use crate::reconcile::{self, ReconcileOptions, Reconciled, TagImport, TagResult, pullspec};
+use crate::model::stream::Stream;
+use crate::plan::{self, Plan, PlanOptions, PlannedRepository};
+use crate::reconcile::{self, ReconcileOptions, Reconciled, Results, TagImport, TagResult};
 use crate::registry::RegistryUse;
 use crate::repo::Repo;
 
@@ -260,7 +262,7 @@ pub fn run_listing(
     let repositories = add_repository_tags(&mut plan, &streams, &options.plan, list);
     let answers = resolve(&plan.lookups);
     let (imports, requests): (Vec<TagImport>, Vec<u32>) = answers.into_iter().unzip();
-    let results = plan.results(&imports);
+    let results = Results::from_plan(&plan, &imports);
     let mut reconciled = reconcile::reconcile(&streams, &results, &options.now, &options.reconcile);
     for stream in &mut reconciled {
         fill_repositories(&options.cluster, &streams[stream.stream], stream);
@@ -312,11 +314,7 @@ fn add_repository_tags(
 /// the child this cluster's importer chooses. A digest the user pinned is looked up as itself (only
 /// `name:tag@digest` follows its tag, see `PlanOptions::follow_pinned_tags`), so it is never
 /// rewritten.
-fn pins(
-    streams: &[plan::Stream],
-    plan: &Plan,
-    imports: &[TagImport],
-) -> Vec<(usize, String, String)> {
+fn pins(streams: &[Stream], plan: &Plan, imports: &[TagImport]) -> Vec<(usize, String, String)> {
     let mut pins = Vec::new();
     for planned in &plan.tags {
         let Some(TagImport::Found { manifest, .. }) = imports.get(planned.lookup) else {

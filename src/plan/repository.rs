@@ -12,9 +12,10 @@
 
 use std::collections::HashMap;
 
-use super::{Lookup, Plan, PlanOptions, PlannedTag, Selection, Stream, Why};
-use crate::describe::prioritize_tags;
+use super::{Lookup, Plan, PlanOptions, PlannedTag, Selection, Why};
 use crate::model::reference;
+use crate::model::stream::{Stream, repository_recorded};
+use crate::model::tag_priority::prioritize_tags;
 
 /// The stream annotation that makes the repository import insecure (imagestream_controller.go
 /// `handleImageStream`: `InsecureRepositoryAnnotation == "true"`).
@@ -94,17 +95,6 @@ pub fn due(streams: &[Stream], options: &PlanOptions) -> Vec<PlannedRepository> 
             })
         })
         .collect()
-}
-
-/// Whether status shows a repository import: a status tag that no spec tag names (the importer
-/// writes one per imported or failed repository tag; rest.go `createImages`).
-pub fn repository_recorded(stream: &Stream) -> bool {
-    stream.status.as_ref().is_some_and(|status| {
-        status
-            .tags
-            .iter()
-            .any(|t| stream.spec.tag(&t.tag).is_none())
-    })
 }
 
 /// The tags the importer takes from a listing, in its order: `tags` sorted by PrioritizeTags, the

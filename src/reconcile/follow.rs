@@ -14,14 +14,16 @@
 
 use std::collections::HashMap;
 
+use crate::model::generation::tag_generation;
+use crate::model::image_id::matches_image;
 use crate::model::reference;
 use crate::model::spec::{FromRef, IMAGE_STREAM_TAG, ImportMode, SpecTag};
 use crate::model::status::TagEvent;
-use crate::plan::{Stream, spec_changed};
+use crate::model::stream::Stream;
+use crate::plan::spec_changed;
 
 use super::TagResult;
 use super::events::{TagMap, add_tag_event};
-use super::generation::tag_generation;
 
 /// Resolves every non-imported tag of every stream into `tags` (one map per stream). Returns the
 /// verdicts that are not read off the status difference (skips and errors).
@@ -339,13 +341,4 @@ fn qualified(namespace: &str, name: &str) -> String {
     } else {
         format!("{namespace}/{name}")
     }
-}
-
-/// lg imageutil DigestOrImageMatch: `id` is a prefix of the image's hex digest or of its full name.
-pub(crate) fn matches_image(image: &str, id: &str) -> bool {
-    let hex = image
-        .split_once(':')
-        .filter(|(algorithm, hex)| !algorithm.is_empty() && !hex.is_empty())
-        .map(|(_, hex)| hex);
-    hex.is_some_and(|h| h.starts_with(id)) || image.starts_with(id)
 }

@@ -6,25 +6,23 @@
 //! repository holds the *desired* state: those fields would churn in every pull request, and an
 //! absent annotation keeps the controller's rule "import every tag without a generation" — exactly
 //! what applying the file to a cluster would do. Generations in status are therefore computed from
-//! the file as the server would have them after applying it (`generation.rs`), which keeps a second
-//! run identical.
+//! the file as the server would have them after applying it (`model::generation`), which keeps a
+//! second run identical.
 
 pub mod events;
 mod follow;
-pub mod generation;
-pub mod offline;
-pub mod pullspec;
 mod repository;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::spec::ImportMode;
+use crate::model::generation;
+use crate::model::pullspec;
+use crate::model::spec::{ImportMode, SpecTag};
 use crate::model::status::{NamedTagEventList, StreamStatus, TagEvent};
-use crate::plan::{Stream, importable};
+use crate::model::stream::{Stream, importable};
+use crate::plan::{Plan, Why};
 
 use events::TagMap;
-pub(crate) use follow::matches_image;
-pub use offline::{Finding, Problem, check_offline};
 
 /// The registry's answer for one stream tag.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +49,24 @@ pub struct Results {
 }
 
 impl Results {
+    /// Spreads one outcome per lookup (in [`Plan::lookups`] order) back to every tag that asked for it.
+    /// Lookups without an outcome leave their tags out of the results.
+    pub fn from_plan(plan: &Plan, outcomes: &[TagImport]) -> Results {
+        let mut results = Results::default();
+        for planned in &plan.tags {
+            let Some(outcome) = outcomes.get(planned.lookup) else {
+                continue;
+            };
+            if planned.why == Why::Repository {
+                let from = &plan.lookups[planned.lookup].reference;
+                results.insert_repository(planned.stream, &planned.tag, from, outcome.clone());
+            } else {
+                results.insert(planned.stream, &planned.tag, outcome.clone());
+            }
+        }
+        results
+    }
+
     pub fn insert(&mut self, stream: usize, tag: &str, import: TagImport) {
         self.by_tag.insert((stream, tag.to_owned()), import);
     }
@@ -224,7 +240,7 @@ fn tag_map(stream: &Stream) -> TagMap {
 /// when it is not read off the status difference.
 fn apply_import(
     stream: &Stream,
-    tag: &crate::model::spec::SpecTag,
+    tag: &SpecTag,
     import: &TagImport,
     tags: &mut TagMap,
     now: &str,

@@ -8,7 +8,7 @@
 use super::events::TagMap;
 use super::{Results, TagResult, apply_import};
 use crate::model::spec::{DOCKER_IMAGE, FromRef, SpecTag};
-use crate::plan::Stream;
+use crate::model::stream::Stream;
 
 /// Applies the repository tags of stream `i`; returns the verdicts not read off the status difference.
 pub(super) fn apply(

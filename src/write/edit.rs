@@ -1,4 +1,5 @@
-//! In-place edits of one file: replace or insert an ImageStream's `status`, and pin a tag's `from.name`.
+//! In-place edits of one file: replace or insert an ImageStream's `status`, pin a tag's `from.name`,
+//! and add, replace or delete a tag as `oc tag` does (its splices planned in [`super::spec_tag`]).
 //!
 //! Edits are byte splices planned against the loader's spans, in YAML (block style) or JSON, following
 //! the file's own layout. [`FileEdit::finish`] applies them all at once and refuses to hand back text
@@ -11,7 +12,7 @@ use super::readback::read_status;
 use super::scalar::{Quote, yaml_scalar};
 use super::shape::{self, Shape};
 use super::spec_tag::{self, TagChange, TagNodes};
-use super::splice::{self, Splice};
+use super::splice::{self, Splice, insert_lines};
 use super::text::{column, newline_of, next_line_start, through_comment, trim_end, with_newline};
 use super::yaml::YamlStyle;
 use crate::load::{
@@ -210,7 +211,7 @@ impl<'f> FileEdit<'f> {
     }
 
     /// The new text of the file: the planned splices applied, checked byte for byte outside them, and
-    /// parsed again to prove that every status and pin reads back as written.
+    /// parsed again to prove that every status, pin and tag change reads back as written.
     pub fn finish(self) -> Result<String, EditError> {
         let text = &self.file.source.text;
         if self.splices.is_empty() {
@@ -484,22 +485,6 @@ fn yaml_status(
         });
     }
     Ok(splices)
-}
-
-/// Whole lines inserted at a line start; at the end of a file without a final line break the lines go
-/// after a new break and the file still ends without one.
-pub(super) fn insert_lines(text: &str, at: usize, lines: &[String], newline: &str) -> Splice {
-    let body = lines.join(newline);
-    let text = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
-        format!("{newline}{body}")
-    } else {
-        format!("{body}{newline}")
-    };
-    Splice {
-        start: at,
-        end: at,
-        text,
-    }
 }
 
 /// The splice for a JSON object: the `status` value replaced, or `"status": …` added after the last

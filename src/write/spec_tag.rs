@@ -3,10 +3,9 @@
 //! [`FileEdit::change_tag`](super::edit::FileEdit::change_tag) refuses what cannot be edited safely,
 //! applies the splices and reads the stream back before anything may be written.
 
-use super::edit::insert_lines;
 use super::json::{self, JsonStyle};
 use super::shape::{Shape, text};
-use super::splice::Splice;
+use super::splice::{Splice, insert_lines};
 use super::text::{
     column, indent_of, line_start, newline_of, next_line_start, through_comment, trim_end,
     with_newline,

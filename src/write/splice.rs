@@ -46,6 +46,22 @@ pub(crate) fn apply(original: &str, splices: &[Splice]) -> Result<String, String
     Ok(out)
 }
 
+/// Whole lines inserted at a line start; at the end of a file without a final line break the lines go
+/// after a new break and the file still ends without one.
+pub(crate) fn insert_lines(text: &str, at: usize, lines: &[String], newline: &str) -> Splice {
+    let body = lines.join(newline);
+    let text = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        format!("{newline}{body}")
+    } else {
+        format!("{body}{newline}")
+    };
+    Splice {
+        start: at,
+        end: at,
+        text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 
 use streamlock::model::spec::{FromRef, SpecTag, StreamMeta, StreamSpec};
 use streamlock::model::status::{NamedTagEventList, StreamStatus, TagEvent, TagEventCondition};
-use streamlock::plan::Stream;
+use streamlock::model::stream::Stream;
 
 pub const T0: &str = "2026-01-01T00:00:00Z";
 pub const NOW: &str = "2026-06-01T12:00:00Z";

@@ -4,8 +4,8 @@
 //! gives a created stream generation 1 and every tag that generation (strategy.go PrepareForCreate),
 //! so an absent generation is read as that "as created" value: what applying the file would give.
 
-use crate::model::spec::{SpecTag, StreamSpec};
-use crate::model::status::{IMPORT_SUCCESS, NamedTagEventList};
+use super::spec::{SpecTag, StreamSpec};
+use super::status::{IMPORT_SUCCESS, NamedTagEventList};
 
 /// The stream generation as the server would hold it: `metadata.generation`, or 1 for a stream
 /// that was never written by a server.

@@ -1,14 +1,14 @@
-//! The offline check (`import --check --offline`, the pre-commit hook): without any registry, is
-//! every importable tag's status up to date with its spec?
+//! Whether a tag's status still describes its spec: the offline check (`import --check --offline`,
+//! the pre-commit hook), which needs no registry, and the part of the Git rule (`plan`) that reads
+//! status against `from.name`.
 
-use crate::model::reference;
-use crate::model::spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, ImportMode, SpecTag};
-use crate::model::status::NamedTagEventList;
-use crate::plan::{Stream, importable, repository_recorded};
-
-use super::follow::matches_image;
 use super::generation::{observed_generation, tag_generation};
+use super::image_id::matches_image;
 use super::pullspec;
+use super::reference;
+use super::spec::{IMAGE_STREAM_IMAGE, IMAGE_STREAM_TAG, ImportMode, SpecTag};
+use super::status::NamedTagEventList;
+use super::stream::{Stream, importable, repository_recorded};
 
 /// What is wrong with one tag's status.
 #[derive(Clone, Debug, PartialEq, Eq)]
