@@ -1,8 +1,8 @@
 //! Pull-spec arithmetic on `from.name` strings: the one place that knows the shape of an image
 //! reference. It splits, it does not validate; lint reports references the API server would reject.
 //!
-//! When `model::reference` lands, each function here becomes a call into its parser
-//! (`parse(name)` → `ImageRef { tag: "", id: digest, .. }.most_specific().exact()` and friends).
+//! It splits rather than parses with `model::reference` because OpenShift records the user's
+//! spelling of the repository, which the parser's normalized form would change.
 
 /// The pull spec OpenShift records for `from_name` imported as `digest`: the user's spelling of the
 /// repository, tag dropped, `@digest` added (`ref.MostSpecific().Exact()` with `ref.ID = digest`).
